@@ -1,0 +1,33 @@
+"""What a check function receives and how it is declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from mfa_guard.findings import Violation
+from mfa_guard.model import Project
+
+
+@dataclass(frozen=True)
+class Settings:
+    ci: bool = False  # CI runs machine users with MFA off: MFA001 is suppressed there
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    project: Project
+    params: Mapping[str, Any]
+    settings: Settings = field(default_factory=Settings)
+
+
+CheckFunction = Callable[[CheckContext], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    function: CheckFunction
+    description: str
+    params: Mapping[str, Any] = field(default_factory=dict)  # JSON Schema properties of params
+    required: tuple[str, ...] = ()
+    generic: bool = False  # usable from a team's own rule files

@@ -1,0 +1,133 @@
+"""build.env checks (ENV): how the Leverage CLI really reads MFA_ENABLED and friends."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from mfa_guard.checks.base import CheckContext, CheckSpec
+from mfa_guard.findings import Fix, TextEdit, Violation
+from mfa_guard.fix.edits import delete_line, replace_span
+from mfa_guard.parse.dotenv import EnvEntry, EnvFile
+from mfa_guard.phase import at_least
+
+MFA_KEY = "MFA_ENABLED"
+CANONICAL = ("true", "false")
+
+
+def export_prefix(ctx: CheckContext) -> Iterator[Violation]:
+    for env in ctx.project.build_envs:
+        source = ctx.project.sources[env.path]
+        for entry in env.entries:
+            if not entry.exported:
+                continue
+            start = source.text.rfind("export", entry.line_span.start, entry.key_span.start)
+            span = source.index.span(env.path, start, entry.key_span.start)
+            fix = Fix("safe", (replace_span(span, ""),), f"drop `export` before {entry.key}")
+            yield Violation(span, f"`export {entry.key}=...` in {env.path}", fix, address=f"{env.path}:{entry.key}")
+
+
+def mfa_value_for(ctx: CheckContext) -> str:
+    return "true" if at_least(ctx.project.state, "p1") else "false"
+
+
+def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
+    for env in ctx.project.build_envs:
+        for entry in env.all(MFA_KEY):
+            if entry.value is None:
+                continue  # unresolved interpolation: never guess
+            if entry.value in CANONICAL:
+                if entry.quote:
+                    fix = Fix("safe", (replace_span(entry.value_span, entry.value),), "remove the quotes")
+                    yield Violation(entry.value_span, f"{MFA_KEY} is quoted ({entry.raw_value}); quotes are stripped, so this is style only", fix, severity="note", address=f"{env.path}:{MFA_KEY}")
+                continue
+            wanted = mfa_value_for(ctx)
+            fix = Fix("guarded", (replace_span(entry.value_span, wanted),), f"set {MFA_KEY}={wanted} (the target phase's value)")
+            shown = entry.raw_value or "an empty value"
+            yield Violation(entry.value_span, f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)", fix, address=f"{env.path}:{MFA_KEY}")
+
+
+def duplicate_key(ctx: CheckContext) -> Iterator[Violation]:
+    keys = ctx.params.get("keys")
+    for env in ctx.project.build_envs:
+        source = ctx.project.sources[env.path]
+        seen: dict[str, list[EnvEntry]] = {}
+        for entry in env.entries:
+            if keys is None or entry.key in keys:
+                seen.setdefault(entry.key, []).append(entry)
+        for key, entries in seen.items():
+            if len(entries) < 2:
+                continue
+            last = entries[-1]
+            edits = tuple(delete_line(earlier.line_span, source) for earlier in entries[:-1])
+            fix = Fix("safe", edits, f"keep only the last (effective) {key} assignment")
+            for earlier in entries[:-1]:
+                yield Violation(earlier.line_span, f"{key} is set again on line {last.line_span.line}, which wins ({key}={last.raw_value})", fix, address=f"{env.path}:{key}")
+
+
+def flag_missing(ctx: CheckContext) -> Iterator[Violation]:
+    project = ctx.project
+    if project.state.mode != "iam":
+        return
+    env = project.root_env
+    if env is None:
+        return  # no root build.env: the project root check reports that elsewhere
+    if env.effective(MFA_KEY) is not None:
+        return
+    wanted = mfa_value_for(ctx)
+    source = project.sources[env.path]
+    text = source.text
+    prefix = "" if not text or text.endswith("\n") else source.newline
+    edit = TextEdit(env.path, len(text), len(text), f"{prefix}{MFA_KEY}={wanted}{source.newline}")
+    severity = None if wanted == "true" else "note"
+    end = source.index.span(env.path, len(text), len(text))
+    yield Violation(end, f"the root build.env has no {MFA_KEY}, so the CLI runs with MFA off", Fix("safe", (edit,), f"add {MFA_KEY}={wanted}"), severity=severity, address=f"{env.path}:{MFA_KEY}")
+
+
+def layer_override(ctx: CheckContext) -> Iterator[Violation]:
+    envs = sorted(ctx.project.build_envs, key=lambda e: e.directory.count("/") if e.directory else -1)
+    for env in envs:
+        if env.directory == "":
+            continue
+        entry = env.effective(MFA_KEY)
+        if entry is None or entry.value is None:
+            continue
+        inherited = _inherited(envs, env)
+        if entry.value != inherited:
+            yield Violation(entry.value_span, f"{env.path} sets {MFA_KEY}={entry.raw_value} while its parents give {inherited}, so every layer below {env.directory}/ runs with MFA {'on' if entry.value == 'true' else 'off'}", address=f"{env.path}:{MFA_KEY}")
+
+
+def _inherited(envs: list[EnvFile], env: EnvFile) -> str:
+    """The MFA_ENABLED value the hierarchy above `env` gives (parent to child, last wins)."""
+    value = "false"
+    for parent in envs:
+        inside = parent.directory == "" or env.directory.startswith(parent.directory + "/")
+        entry = parent.effective(MFA_KEY) if inside and parent is not env else None
+        if entry is not None and entry.value is not None:
+            value = entry.value
+    return value
+
+
+def project_mismatch(ctx: CheckContext) -> Iterator[Violation]:
+    sources = [s for s in ctx.project.short_names if s.origin not in ("configuration", "inferred from backend profiles")]
+    values = {s.value for s in sources}
+    if len(values) < 2:
+        return
+    listing = ", ".join(f"{s.origin} says {s.value!r}" for s in sources)
+    first = sources[0]
+    for source in sources[1:]:
+        if source.value != first.value:
+            yield Violation(source.span, f"short name {source.value!r} disagrees with {first.origin} ({first.value!r}): {listing}", address=f"short-name:{source.origin}")
+
+
+CHECKS = {
+    "env_export_prefix": CheckSpec(export_prefix, "A build.env line starts with `export `."),
+    "mfa_flag_noncanonical": CheckSpec(flag_noncanonical, "MFA_ENABLED is not exactly `true` or `false`."),
+    "env_duplicate_key": CheckSpec(
+        duplicate_key,
+        "A build.env key is assigned more than once (optionally only the listed keys).",
+        params={"keys": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
+    ),
+    "mfa_flag_missing": CheckSpec(flag_missing, "The root build.env has no MFA_ENABLED."),
+    "mfa_flag_layer_override": CheckSpec(layer_override, "A nested build.env changes the effective MFA_ENABLED."),
+    "project_name_mismatch": CheckSpec(project_mismatch, "The short name differs between its sources."),
+}

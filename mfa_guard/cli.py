@@ -1,0 +1,57 @@
+"""Command line: argparse, dispatch to a command, map errors to exit codes. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Sequence
+
+from mfa_guard import __version__
+from mfa_guard.commands import COMMANDS
+from mfa_guard.errors import UserError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mfa-guard",
+        description="Check and fix the MFA post-deployment state of a binbash Leverage project.",
+    )
+    parser.add_argument("--version", action="version", version=f"mfa-guard {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=command.HELP, description=command.HELP)
+        sub.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+        sub.add_argument("-q", "--quiet", action="store_true", help="only errors in the log")
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="mfa-guard: %(levelname)s: %(message)s", stream=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
+        return int(exc.code or 0)
+    if getattr(args, "run", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    _configure_logging(args.verbose, args.quiet)
+    try:
+        return int(args.run(args))
+    except UserError as exc:
+        print(f"mfa-guard: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("mfa-guard: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR

@@ -1,0 +1,21 @@
+"""`mfa-guard validate-rules [FILE ...]`: validate built-in and team rule files against the schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mfa_guard.rules import load_rules
+
+HELP = "validate rule files (the built-in ones and any FILE given)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
+
+
+def run(args: argparse.Namespace) -> int:
+    rules = load_rules(args.files)
+    sys.stdout.write(f"{len(rules)} rules valid\n")
+    return 0

@@ -1,0 +1,139 @@
+"""Find the Leverage project root and list its files, deciding from names alone what matters."""
+
+from __future__ import annotations
+
+from mfa_guard.errors import UserError
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+SKIPPED_DIRS = frozenset({".git", ".terraform", "node_modules", "__pycache__", ".venv"})
+ROOT_MARKERS = ("build.env", "project.yaml", "config/common.tfvars", "config/common.tfvars.example")
+
+
+class DiscoveryError(UserError):
+    """The path given is not (inside) a Leverage project; exit code 2."""
+
+
+@dataclass(frozen=True)
+class WalkProblem:
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FileIndex:
+    """Every regular file below the root that a rule may look at, relative and POSIX."""
+
+    root: Path
+    files: tuple[str, ...]
+    disabled_layers: tuple[str, ...]
+    problems: tuple[WalkProblem, ...]
+    aliases: dict[str, str]  # symlinked path -> the in-root path it points at
+
+    def exists(self, relpath: str) -> bool:
+        return relpath in self._set
+
+    def real(self, relpath: str) -> str:
+        """The path to read for `relpath`: the target of an in-root symlink, else itself."""
+        return self.aliases.get(relpath, relpath)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_set", frozenset(self.files))
+
+
+def is_disabled_layer(name: str) -> bool:
+    """Leverage marks disabled layers with `--` at the end of the name (` --`, `--`, `-- `)."""
+    return name.rstrip().endswith("--")
+
+
+def git_top(start: Path) -> Optional[Path]:
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def _looks_like_root(directory: Path) -> bool:
+    if (directory / "config" / "backend.tfvars").is_file():
+        return False  # an account directory, not the project root
+    return any((directory / marker).is_file() for marker in ROOT_MARKERS)
+
+
+def find_root(start: Path) -> Path:
+    """The outermost directory that looks like a Leverage root, bounded by the git top level."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    top = git_top(start)
+    chain = [start, *start.parents]
+    if top is not None:
+        chain = chain[: chain.index(top) + 1]
+    candidates = [directory for directory in chain if _looks_like_root(directory)]
+    if not candidates:
+        where = f" (searched up to {top})" if top is not None else ""
+        raise DiscoveryError(
+            f"{start}: not inside a Leverage project: no build.env, project.yaml or "
+            f"config/common.tfvars found{where}"
+        )
+    return candidates[-1]
+
+
+def walk(root: Path, excluded: Callable[[str], bool] = lambda _path: False) -> FileIndex:
+    files: list[str] = []
+    disabled: list[str] = []
+    problems: list[WalkProblem] = []
+    aliases: dict[str, str] = {}
+    real_root = root.resolve()
+    stack = [""]
+    while stack:
+        relative_dir = stack.pop()
+        try:
+            with os.scandir(root / relative_dir) as entries:
+                listing = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(WalkProblem(relative_dir or ".", f"cannot list directory: {exc.strerror}"))
+            continue
+        for entry in listing:
+            relpath = f"{relative_dir}/{entry.name}" if relative_dir else entry.name
+            if excluded(relpath):
+                continue
+            if entry.is_symlink():
+                _symlink(root, real_root, relpath, files, aliases, problems)
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name in SKIPPED_DIRS or entry.name.startswith("."):
+                    continue
+                if is_disabled_layer(entry.name):
+                    disabled.append(relpath)
+                    continue
+                stack.append(relpath)
+            elif entry.is_file(follow_symlinks=False):
+                files.append(relpath)
+    return FileIndex(root, tuple(sorted(files)), tuple(sorted(disabled)), tuple(problems), aliases)
+
+
+def _symlink(
+    root: Path,
+    real_root: Path,
+    relpath: str,
+    files: list[str],
+    aliases: dict[str, str],
+    problems: list[WalkProblem],
+) -> None:
+    """Symlinked files inside the root are read once, through their target; nothing else is."""
+    try:
+        target = (root / relpath).resolve(strict=True)
+    except (OSError, RuntimeError):
+        problems.append(WalkProblem(relpath, "broken or looping symlink; not followed"))
+        return
+    try:
+        inside = target.relative_to(real_root).as_posix()
+    except ValueError:
+        problems.append(WalkProblem(relpath, "symlink points outside the project; not followed"))
+        return
+    if target.is_file():
+        aliases[relpath] = inside
+        files.append(relpath)
+    # Symlinked directories are never descended: the real directory is walked once already.

@@ -1,0 +1,1 @@
+"""Build the located project model from the files discovery found."""

@@ -1,0 +1,68 @@
+"""Layer provider profiles and secret-bearing outputs outside base-identities."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Pattern
+
+from mfa_guard.load.reader import Reader
+from mfa_guard.model import Account, LayerProfile, Output
+
+# The MFA entrypoint collects `^\s+profile` lines of config.tf and locals.tf, skipping `lookup`.
+_PROFILE_LINE = re.compile(r"^[ \t]+profile[ \t]*=[ \t]*(?P<value>[^\r\n#]*?)[ \t]*(?:(?:#|//).*)?\r?$", re.M)
+_PROFILE_FILES = ("config.tf", "locals.tf")
+
+
+def layer_profiles(reader: Reader, account: Account, backend_profile: Optional[str], short: Optional[str]) -> list[LayerProfile]:
+    found = []
+    for layer in account.layers:
+        for name in _PROFILE_FILES:
+            relpath = f"{layer}/{name}"
+            if not reader.index.exists(relpath):
+                continue
+            source = reader.text(relpath)
+            if source is None or "profile" not in source.text:
+                continue
+            for match in _PROFILE_LINE.finditer(source.text):
+                expression = match.group("value")
+                if not expression or "lookup" in match.group(0):
+                    continue
+                span = source.index.span(relpath, match.start("value"), match.end("value"))
+                resolved = resolve_profile(expression, backend_profile, short)
+                found.append(LayerProfile(account.directory, layer, relpath, expression, span, resolved))
+    return found
+
+
+def resolve_profile(expression: str, backend_profile: Optional[str], short: Optional[str]) -> Optional[str]:
+    """Substitute what the entrypoint substitutes (var.profile, var.project); else unknown."""
+    if expression == "var.profile":
+        return backend_profile
+    if not (expression.startswith('"') and expression.endswith('"') and len(expression) >= 2):
+        return None
+    value = expression[1:-1]
+    if "${var.project}" in value:
+        if short is None:
+            return None
+        value = value.replace("${var.project}", short)
+    if "${var.profile}" in value:
+        if backend_profile is None:
+            return None
+        value = value.replace("${var.profile}", backend_profile)
+    return None if "${" in value or "%{" in value else value
+
+
+def secret_outputs(reader: Reader, accounts: tuple[Account, ...], wanted: Pattern[str]) -> list[Output]:
+    """Outputs of every layer's outputs.tf whose text can mention a secret (cheap check first)."""
+    found = []
+    for account in accounts:
+        for layer in account.layers:
+            relpath = f"{layer}/outputs.tf"
+            if not reader.index.exists(relpath):
+                continue
+            source = reader.text(relpath)
+            if source is None or not wanted.search(source.text):
+                continue
+            document = reader.hcl(relpath)
+            if document is not None:
+                found.extend(Output(document.path, block) for block in document.body.blocks_of("output"))
+    return found

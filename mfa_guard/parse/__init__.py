@@ -1,0 +1,1 @@
+"""Parsers that turn project text into located structures."""

@@ -1,0 +1,118 @@
+"""Mode (IAM/SSO) and phase of the post-deployment guide, inferred from the model (§5.3)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from mfa_guard.model import Account, Project, State, literal_bool
+from mfa_guard.profiles import ProfileName, parse_profile
+
+PHASES = ("p0", "p1", "p2")
+
+
+def sso_enabled(project: Project) -> bool:
+    """Leverage tests Python truthiness: a quoted "false" is a non-empty string, so SSO is on."""
+    attribute = project.common_attr("sso_enabled")
+    if attribute is None:
+        return False
+    expr = attribute.value
+    if expr.kind == "bool":
+        return bool(expr.value)
+    if expr.kind == "string":
+        return bool(expr.value)
+    if expr.kind == "number":
+        return bool(expr.value)
+    return False
+
+
+def mfa_enabled(project: Project) -> bool:
+    env = project.root_env
+    entry = env.effective("MFA_ENABLED") if env is not None else None
+    return entry is not None and entry.value == "true"
+
+
+def backend_profile(project: Project, account: Account) -> Optional[ProfileName]:
+    if account.backend is None or account.backend.profile_value is None:
+        return None
+    return parse_profile(account.backend.profile_value)
+
+
+def oaar_requires_mfa(project: Project) -> dict[str, Optional[bool]]:
+    """Per account directory: does its OAAR module require MFA (absent counts as true)?"""
+    result: dict[str, Optional[bool]] = {}
+    for role in project.roles:
+        if role.kind == "oaar" and not role.oidc:
+            state = role.mfa_state
+            result[role.account] = None if state == "unknown" else state in ("true", "absent")
+    return result
+
+
+def infer_state(project: Project, target_override: Optional[str] = None) -> State:
+    mfa = mfa_enabled(project)
+    if sso_enabled(project):
+        return State("sso", mfa, "sso", target_override or "sso", target_override is not None, ("sso_enabled is truthy",))
+    # Member backends on `-oaar` are the same in P0 and P1, so they only matter next to `-devops`.
+    markers: dict[str, set[str]] = {"p0": set(), "p1": set(), "p2": set(), "members": set()}
+    facts: list[str] = []
+    (markers["p1"] if mfa else markers["p0"]).add("mfa")
+    facts.append(f"MFA_ENABLED is {'true' if mfa else 'not true'}")
+    management = project.management
+    oaar = oaar_requires_mfa(project)
+    known = [value for value in oaar.values() if value is not None]
+    if known:
+        if all(known):
+            markers["p1"].add("oaar")
+            facts.append("every OrganizationAccountAccessRole requires MFA")
+        elif not any(known):
+            markers["p0"].add("oaar")
+            facts.append("no OrganizationAccountAccessRole requires MFA")
+        else:
+            markers["p1"].add("oaar-partial")
+            facts.append("some OrganizationAccountAccessRoles require MFA, some do not")
+    for account in project.accounts:
+        profile = backend_profile(project, account)
+        if profile is None:
+            continue
+        if account.is_management:
+            if profile.is_bootstrap:
+                markers["p0"].add("management-backend")
+            elif profile.suffix == "oaar":
+                markers["p1"].add("management-backend")
+            facts.append(f"management backend uses {profile.text}")
+        elif profile.suffix == "devops":
+            markers["p2"].add("member-backend")
+            markers["members"].add("devops")
+        elif profile.suffix == "oaar":
+            markers["members"].add("oaar")
+    phase = _phase(markers, management is not None)
+    if target_override is not None:
+        return State("iam", mfa, phase, target_override, True, tuple(facts))
+    return State("iam", mfa, phase, _target(phase, markers), False, tuple(facts))
+
+
+def _phase(markers: dict[str, set[str]], has_management: bool) -> str:
+    p0, p1, p2 = markers["p0"], markers["p1"], markers["p2"]
+    if not p1 and not p2:
+        return "p0"
+    if p0 or "oaar-partial" in p1:
+        return "transitional"
+    required = {"mfa", "management-backend"} if has_management else {"mfa"}
+    if not required <= p1:
+        return "transitional"
+    if p2 and "oaar" in markers["members"]:
+        return "transitional"
+    return "p2" if p2 else "p1"
+
+
+def _target(phase: str, markers: dict[str, set[str]]) -> str:
+    """Where the project is heading: the furthest phase any marker already shows."""
+    if phase in PHASES:
+        return phase
+    if markers["p2"]:
+        return "p2"
+    return "p1"
+
+
+def at_least(state: State, phase: str) -> bool:
+    """Is the target phase `phase` or later (IAM mode only)?"""
+    return state.mode == "iam" and state.target_phase in PHASES and PHASES.index(state.target_phase) >= PHASES.index(phase)

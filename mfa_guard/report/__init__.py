@@ -1,0 +1,58 @@
+"""Reporters: the only code that turns findings into text. One module per format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence, TextIO
+
+from mfa_guard import __version__
+from mfa_guard.findings import SEVERITIES, Finding
+from mfa_guard.model import Project
+from mfa_guard.rules import Rule
+
+TOOL_NAME = "mfa-guard"
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a reporter may show about one run."""
+
+    findings: Sequence[Finding]
+    rules: Sequence[Rule]  # the enabled rules
+    project: Optional[Project] = None
+    version: str = __version__
+    fix_command: str = "mfa-guard fix"
+    notes: Sequence[str] = field(default_factory=tuple)  # run-level remarks (e.g. stale baseline)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(reversed(SEVERITIES), 0)
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    @property
+    def fixable(self) -> int:
+        return sum(1 for f in self.findings if f.fix is not None and f.fix.applicability == "safe")
+
+    @property
+    def guarded(self) -> int:
+        return sum(1 for f in self.findings if f.fix is not None and f.fix.applicability == "guarded")
+
+
+Renderer = Callable[[Report, TextIO, bool], None]
+
+
+def renderer(name: str) -> Renderer:
+    """Import the reporter lazily: rich is only loaded when the console format is used."""
+    if name == "console":
+        from mfa_guard.report.console import render
+    elif name == "plain":
+        from mfa_guard.report.plain import render
+    elif name == "json":
+        from mfa_guard.report.json_format import render
+    else:
+        raise KeyError(name)
+    return render
+
+
+FORMATS = ("console", "plain", "json")

@@ -1,0 +1,69 @@
+"""Reading project files safely: encoding, BOM, newlines, size limits and unreadable files."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mfa_guard.span import LineIndex
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # no Leverage config file is anywhere near this
+BOM = "\ufeff"
+
+
+class ReadProblem(Exception):
+    """A file that exists but cannot be used as text; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The decoded text of one project file, with what is needed to write it back unchanged."""
+
+    path: str  # repo-relative, POSIX
+    abspath: Path
+    text: str  # decoded, BOM removed; offsets in spans index this string
+    bom: bool = False
+    newline: str = "\n"
+    index: LineIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", LineIndex(self.text))
+
+    def encode(self, text: str) -> bytes:
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+
+def detect_newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
+
+
+def decode(data: bytes, path: str) -> tuple[str, bool]:
+    """Decode UTF-8 text, refusing binary content with a message that names the problem."""
+    if b"\x00" in data[:8192]:
+        raise ReadProblem(f"{path}: binary content (NUL byte), not a text file")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReadProblem(
+            f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    return text, bom
+
+
+def read_source(root: Path, relpath: str) -> SourceFile:
+    """Read `relpath` below `root`, raising ReadProblem for anything that is not usable text."""
+    abspath = root / relpath
+    try:
+        size = abspath.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReadProblem(
+                f"{relpath}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read"
+            )
+        data = abspath.read_bytes()
+    except OSError as exc:
+        raise ReadProblem(f"{relpath}: cannot read ({os.strerror(exc.errno or 0) or exc})") from None
+    text, bom = decode(data, relpath)
+    return SourceFile(relpath, abspath, text, bom, detect_newline(text))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mfa_guard.errors import UserError
-
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
+
+from mfa_guard.errors import UserError
 
 SKIPPED_DIRS = frozenset({".git", ".terraform", "node_modules", "__pycache__", ".venv"})
 ROOT_MARKERS = ("build.env", "project.yaml", "config/common.tfvars", "config/common.tfvars.example")
@@ -34,7 +34,7 @@ class FileIndex:
     aliases: dict[str, str]  # symlinked path -> the in-root path it points at
 
     def exists(self, relpath: str) -> bool:
-        return relpath in self._set
+        return relpath in self._set  # type: ignore[attr-defined]
 
     def real(self, relpath: str) -> str:
         """The path to read for `relpath`: the target of an in-root symlink, else itself."""
@@ -75,8 +75,7 @@ def find_root(start: Path) -> Path:
     if not candidates:
         where = f" (searched up to {top})" if top is not None else ""
         raise DiscoveryError(
-            f"{start}: not inside a Leverage project: no build.env, project.yaml or "
-            f"config/common.tfvars found{where}"
+            f"{start}: not inside a Leverage project: no build.env, project.yaml or config/common.tfvars found{where}"
         )
     return candidates[-1]
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from mfa_guard.errors import UserError
-
-from typing import Sequence
+from collections.abc import Sequence
 
 from mfa_guard.checks import REGISTRY
 from mfa_guard.checks.base import CheckContext, Settings
+from mfa_guard.errors import UserError
 from mfa_guard.findings import Finding, Violation
 from mfa_guard.model import Project
 from mfa_guard.rules import Rule

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Optional
 
 from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument
@@ -238,7 +239,24 @@ class Project:
 
 
 __all__ = [
-    "Account", "Attribute", "Backend", "Block", "Body", "Expr", "Group", "IdentityLayer",
-    "LayerProfile", "Located", "Output", "ParseProblem", "Project", "Role", "ShortNameSource",
-    "Span", "State", "User", "literal_bool", "literal_str",
+    "Account",
+    "Attribute",
+    "Backend",
+    "Block",
+    "Body",
+    "Expr",
+    "Group",
+    "IdentityLayer",
+    "LayerProfile",
+    "Located",
+    "Output",
+    "ParseProblem",
+    "Project",
+    "Role",
+    "ShortNameSource",
+    "Span",
+    "State",
+    "User",
+    "literal_bool",
+    "literal_str",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from mfa_guard.model import Account, Project, State, literal_bool
+from mfa_guard.model import Account, Project, State
 from mfa_guard.profiles import ProfileName, parse_profile
 
 PHASES = ("p0", "p1", "p2")
@@ -50,7 +50,9 @@ def oaar_requires_mfa(project: Project) -> dict[str, Optional[bool]]:
 def infer_state(project: Project, target_override: Optional[str] = None) -> State:
     mfa = mfa_enabled(project)
     if sso_enabled(project):
-        return State("sso", mfa, "sso", target_override or "sso", target_override is not None, ("sso_enabled is truthy",))
+        return State(
+            "sso", mfa, "sso", target_override or "sso", target_override is not None, ("sso_enabled is truthy",)
+        )
     # Member backends on `-oaar` are the same in P0 and P1, so they only matter next to `-devops`.
     markers: dict[str, set[str]] = {"p0": set(), "p1": set(), "p2": set(), "members": set()}
     facts: list[str] = []
@@ -115,4 +117,6 @@ def _target(phase: str, markers: dict[str, set[str]]) -> str:
 
 def at_least(state: State, phase: str) -> bool:
     """Is the target phase `phase` or later (IAM mode only)?"""
-    return state.mode == "iam" and state.target_phase in PHASES and PHASES.index(state.target_phase) >= PHASES.index(phase)
+    return (
+        state.mode == "iam" and state.target_phase in PHASES and PHASES.index(state.target_phase) >= PHASES.index(phase)
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from mfa_guard.errors import UserError
-
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Optional
+
+from mfa_guard.errors import UserError
 
 BUILTIN_RULE_PACKAGE_DIR = Path(__file__).parent / "rules"  # inside an installed wheel
 BUILTIN_RULE_SOURCE_DIR = Path(__file__).parent.parent / "rules"  # in a source checkout

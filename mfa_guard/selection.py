@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from mfa_guard.errors import UserError
-
 import dataclasses
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
+from mfa_guard.errors import UserError
 from mfa_guard.rules import Rule
 
 

@@ -47,9 +47,7 @@ def decode(data: bytes, path: str) -> tuple[str, bool]:
     try:
         text = data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:
-        raise ReadProblem(
-            f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
+        raise ReadProblem(f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
     return text, bom
 
 
@@ -59,9 +57,7 @@ def read_source(root: Path, relpath: str) -> SourceFile:
     try:
         size = abspath.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ReadProblem(
-                f"{relpath}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read"
-            )
+            raise ReadProblem(f"{relpath}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read")
         data = abspath.read_bytes()
     except OSError as exc:
         raise ReadProblem(f"{relpath}: cannot read ({os.strerror(exc.errno or 0) or exc})") from None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from mfa_guard.checks import env, files, generic, mfa, outputs, profiles, roles
+from mfa_guard.checks import backends, env, files, generic, local, mfa, outputs, profiles, roles
 from mfa_guard.checks.base import CheckSpec
 
+# One module per family; each exposes CHECKS = {check name: CheckSpec}.
 REGISTRY: dict[str, CheckSpec] = {
     **files.CHECKS,
     **env.CHECKS,
     **mfa.CHECKS,
+    **backends.CHECKS,
+    **profiles.CHECKS,
     **roles.CHECKS,
     **outputs.CHECKS,
-    **profiles.CHECKS,
+    **local.CHECKS,
     **generic.CHECKS,
 }

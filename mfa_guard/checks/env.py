@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Fix, TextEdit, Violation
@@ -38,12 +38,27 @@ def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
             if entry.value in CANONICAL:
                 if entry.quote:
                     fix = Fix("safe", (replace_span(entry.value_span, entry.value),), "remove the quotes")
-                    yield Violation(entry.value_span, f"{MFA_KEY} is quoted ({entry.raw_value}); quotes are stripped, so this is style only", fix, severity="note", address=f"{env.path}:{MFA_KEY}")
+                    yield Violation(
+                        entry.value_span,
+                        f"{MFA_KEY} is quoted ({entry.raw_value}); quotes are stripped, so this is style only",
+                        fix,
+                        severity="note",
+                        address=f"{env.path}:{MFA_KEY}",
+                    )
                 continue
             wanted = mfa_value_for(ctx)
-            fix = Fix("guarded", (replace_span(entry.value_span, wanted),), f"set {MFA_KEY}={wanted} (the target phase's value)")
+            fix = Fix(
+                "guarded",
+                (replace_span(entry.value_span, wanted),),
+                f"set {MFA_KEY}={wanted} (the target phase's value)",
+            )
             shown = entry.raw_value or "an empty value"
-            yield Violation(entry.value_span, f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)", fix, address=f"{env.path}:{MFA_KEY}")
+            yield Violation(
+                entry.value_span,
+                f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)",
+                fix,
+                address=f"{env.path}:{MFA_KEY}",
+            )
 
 
 def duplicate_key(ctx: CheckContext) -> Iterator[Violation]:
@@ -61,7 +76,12 @@ def duplicate_key(ctx: CheckContext) -> Iterator[Violation]:
             edits = tuple(delete_line(earlier.line_span, source) for earlier in entries[:-1])
             fix = Fix("safe", edits, f"keep only the last (effective) {key} assignment")
             for earlier in entries[:-1]:
-                yield Violation(earlier.line_span, f"{key} is set again on line {last.line_span.line}, which wins ({key}={last.raw_value})", fix, address=f"{env.path}:{key}")
+                yield Violation(
+                    earlier.line_span,
+                    f"{key} is set again on line {last.line_span.line}, which wins ({key}={last.raw_value})",
+                    fix,
+                    address=f"{env.path}:{key}",
+                )
 
 
 def flag_missing(ctx: CheckContext) -> Iterator[Violation]:
@@ -79,8 +99,14 @@ def flag_missing(ctx: CheckContext) -> Iterator[Violation]:
     prefix = "" if not text or text.endswith("\n") else source.newline
     edit = TextEdit(env.path, len(text), len(text), f"{prefix}{MFA_KEY}={wanted}{source.newline}")
     severity = None if wanted == "true" else "note"
-    end = source.index.span(env.path, len(text), len(text))
-    yield Violation(end, f"the root build.env has no {MFA_KEY}, so the CLI runs with MFA off", Fix("safe", (edit,), f"add {MFA_KEY}={wanted}"), severity=severity, address=f"{env.path}:{MFA_KEY}")
+    start = source.index.span(env.path, 0, 0)
+    yield Violation(
+        start,
+        f"the root build.env has no {MFA_KEY}, so the CLI runs with MFA off",
+        Fix("safe", (edit,), f"add {MFA_KEY}={wanted}"),
+        severity=severity,
+        address=f"{env.path}:{MFA_KEY}",
+    )
 
 
 def layer_override(ctx: CheckContext) -> Iterator[Violation]:
@@ -93,7 +119,11 @@ def layer_override(ctx: CheckContext) -> Iterator[Violation]:
             continue
         inherited = _inherited(envs, env)
         if entry.value != inherited:
-            yield Violation(entry.value_span, f"{env.path} sets {MFA_KEY}={entry.raw_value} while its parents give {inherited}, so every layer below {env.directory}/ runs with MFA {'on' if entry.value == 'true' else 'off'}", address=f"{env.path}:{MFA_KEY}")
+            yield Violation(
+                entry.value_span,
+                f"{env.path} sets {MFA_KEY}={entry.raw_value} while its parents give {inherited}, so every layer below {env.directory}/ runs with MFA {'on' if entry.value == 'true' else 'off'}",
+                address=f"{env.path}:{MFA_KEY}",
+            )
 
 
 def _inherited(envs: list[EnvFile], env: EnvFile) -> str:
@@ -108,7 +138,9 @@ def _inherited(envs: list[EnvFile], env: EnvFile) -> str:
 
 
 def project_mismatch(ctx: CheckContext) -> Iterator[Violation]:
-    sources = [s for s in ctx.project.short_names if s.origin not in ("configuration", "inferred from backend profiles")]
+    sources = [
+        s for s in ctx.project.short_names if s.origin not in ("configuration", "inferred from backend profiles")
+    ]
     values = {s.value for s in sources}
     if len(values) < 2:
         return
@@ -116,7 +148,11 @@ def project_mismatch(ctx: CheckContext) -> Iterator[Violation]:
     first = sources[0]
     for source in sources[1:]:
         if source.value != first.value:
-            yield Violation(source.span, f"short name {source.value!r} disagrees with {first.origin} ({first.value!r}): {listing}", address=f"short-name:{source.origin}")
+            yield Violation(
+                source.span,
+                f"short name {source.value!r} disagrees with {first.origin} ({first.value!r}): {listing}",
+                address=f"short-name:{source.origin}",
+            )
 
 
 CHECKS = {

@@ -22,20 +22,56 @@ def comma_list(value: str) -> list[str]:
 
 def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     # Rules are cross-file, so a run always covers a whole project: PATH only locates it.
-    parser.add_argument("path", nargs="?", type=Path, default=Path(), metavar="PATH", help="a directory or file inside the project (default: .)")
-    parser.add_argument("--select", type=comma_list, action="extend", default=[], metavar="RULES", help="only these rules (ids, id prefixes such as ENV, or names); comma-separated")
-    parser.add_argument("--ignore", type=comma_list, action="extend", default=[], metavar="RULES", help="skip these rules; comma-separated")
-    parser.add_argument("--target-phase", choices=PHASE_CHOICES, help="the phase of the guide to check against (default: inferred)")
-    parser.add_argument("--management-account", metavar="DIR", help="the management account directory (default: inferred)")
-    parser.add_argument("--ci", action="store_true", help="CI mode: machine users run with MFA off, so MFA001 is not reported")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path(),
+        metavar="PATH",
+        help="a directory or file inside the project (default: .)",
+    )
+    parser.add_argument(
+        "--select",
+        type=comma_list,
+        action="extend",
+        default=[],
+        metavar="RULES",
+        help="only these rules (ids, id prefixes such as ENV, or names); comma-separated",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=comma_list,
+        action="extend",
+        default=[],
+        metavar="RULES",
+        help="skip these rules; comma-separated",
+    )
+    parser.add_argument(
+        "--target-phase", choices=PHASE_CHOICES, help="the phase of the guide to check against (default: inferred)"
+    )
+    parser.add_argument(
+        "--management-account", metavar="DIR", help="the management account directory (default: inferred)"
+    )
+    parser.add_argument(
+        "--ci", action="store_true", help="CI mode: machine users run with MFA off, so MFA001 is not reported"
+    )
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="console", help="report format on standard output")
-    parser.add_argument("--report", action="append", default=[], metavar="FORMAT:FILE", help="also write a report to FILE (repeatable)")
-    parser.add_argument("--fail-on", choices=SEVERITIES, default="warning", help="lowest severity that makes the exit code 1 (default: warning)")
+    parser.add_argument(
+        "--report", action="append", default=[], metavar="FORMAT:FILE", help="also write a report to FILE (repeatable)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default="warning",
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the console report")
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour the console report"
+    )
 
 
 def analysis_options(args: argparse.Namespace) -> Options:

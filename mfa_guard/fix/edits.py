@@ -59,7 +59,12 @@ def insert_attribute(block: Block, source: SourceFile, name: str, value: str) ->
     outer = line_indent(source, block.span.line)
     indent = outer + ("\t" if "\t" in outer else "  ")
     if closing_line == opening_line:  # `output "x" {}` on one line
-        return TextEdit(block.span.path, block.open_brace_end, block.close_brace_start, f"{newline}{indent}{name} = {value}{newline}{outer}")
+        return TextEdit(
+            block.span.path,
+            block.open_brace_end,
+            block.close_brace_start,
+            f"{newline}{indent}{name} = {value}{newline}{outer}",
+        )
     position = source.index.line_start(closing_line)
     return TextEdit(block.span.path, position, position, f"{indent}{name} = {value}{newline}")
 

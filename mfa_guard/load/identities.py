@@ -67,7 +67,7 @@ def load_identity_layer(reader: Reader, account: Account) -> Optional[IdentityLa
     if directory not in account.layers:
         return None
     prefix = directory + "/"
-    children = [f for f in reader.index.files if f.startswith(prefix) and "/" not in f[len(prefix):]]
+    children = [f for f in reader.index.files if f.startswith(prefix) and "/" not in f[len(prefix) :]]
     documents: list[HclDocument] = []
     for relpath in children:
         if not relpath.endswith(".tf"):
@@ -83,14 +83,15 @@ def load_identity_layer(reader: Reader, account: Account) -> Optional[IdentityLa
         for block in document.body.blocks_of("module"):
             kind = module_kind(block)
             if kind == "iam-assumable-role":
-                source = literal_str(block.body.get("source")) or ""
-                roles.append(Role(account.directory, document.path, block, role_kind(block), "with-oidc" in source))
+                module_source = literal_str(block.body.get("source")) or ""
+                oidc = "with-oidc" in module_source
+                roles.append(Role(account.directory, document.path, block, role_kind(block), oidc))
             elif kind == "iam-user":
                 users.append(User(account.directory, document.path, block, _user_names(block, locals_)))
             elif kind == "iam-group-with-policies":
                 groups.append(Group(account.directory, document.path, block))
     keys_prefix = prefix + "keys/"
-    key_files = frozenset(f[len(keys_prefix):] for f in reader.index.files if f.startswith(keys_prefix))
+    key_files = frozenset(f[len(keys_prefix) :] for f in reader.index.files if f.startswith(keys_prefix))
     return IdentityLayer(account.directory, directory, tuple(roles), tuple(users), tuple(groups), key_files)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Pattern
+from re import Pattern
+from typing import Optional
 
 from mfa_guard.load.reader import Reader
 from mfa_guard.model import Account, LayerProfile, Output
@@ -13,7 +14,9 @@ _PROFILE_LINE = re.compile(r"^[ \t]+profile[ \t]*=[ \t]*(?P<value>[^\r\n#]*?)[ \
 _PROFILE_FILES = ("config.tf", "locals.tf")
 
 
-def layer_profiles(reader: Reader, account: Account, backend_profile: Optional[str], short: Optional[str]) -> list[LayerProfile]:
+def layer_profiles(
+    reader: Reader, account: Account, backend_profile: Optional[str], short: Optional[str]
+) -> list[LayerProfile]:
     found = []
     for layer in account.layers:
         for name in _PROFILE_FILES:
@@ -53,7 +56,7 @@ def resolve_profile(expression: str, backend_profile: Optional[str], short: Opti
 
 def secret_outputs(reader: Reader, accounts: tuple[Account, ...], wanted: Pattern[str]) -> list[Output]:
     """Outputs of every layer's outputs.tf whose text can mention a secret (cheap check first)."""
-    found = []
+    found: list[Output] = []
     for account in accounts:
         for layer in account.layers:
             relpath = f"{layer}/outputs.tf"

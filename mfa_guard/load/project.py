@@ -6,7 +6,8 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Pattern
+from re import Pattern
+from typing import Callable, Optional
 
 from mfa_guard.discover import FileIndex, walk
 from mfa_guard.load.accounts import load_accounts
@@ -59,7 +60,9 @@ def load_project(root: Path, options: Optional[LoadOptions] = None) -> Project:
     profiles = tuple(
         profile
         for account in accounts
-        for profile in layer_profiles(reader, account, account.backend.profile_value if account.backend else None, short)
+        for profile in layer_profiles(
+            reader, account, account.backend.profile_value if account.backend else None, short
+        )
     )
     outputs = tuple(secret_outputs(reader, accounts, options.output_filter))
     for relpath in index.files:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 from mfa_guard.model import Account, ShortNameSource, literal_str
@@ -47,5 +46,5 @@ def _from_backends(accounts: tuple[Account, ...]) -> Optional[ShortNameSource]:
         return None
     _, attribute = profiles[0]
     assert attribute is not None
-    prefix = os.path.commonprefix(sorted(prefixes))
+    prefix = next(iter(prefixes))
     return ShortNameSource("inferred from backend profiles", prefix, attribute.value.span)

@@ -17,9 +17,7 @@ log = logging.getLogger(__name__)
 
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_REFERENCE_TREES = frozenset(
-    {"get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"}
-)
+_REFERENCE_TREES = frozenset({"get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,6 +48,9 @@ def parse_hcl(source: SourceFile) -> HclDocument:
     try:
         tree = _parser().parse(source.text + "\n")
     except UnexpectedInput as exc:
+        unclosed = unterminated_string(source.text)
+        if unclosed is not None:
+            raise HclSyntaxError("HCL syntax error: unterminated string", *unclosed) from None
         line, column = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
         return _raise_syntax(source, line, column, exc)
     except (LarkError, RecursionError) as exc:
@@ -68,6 +69,33 @@ def _raise_syntax(source: SourceFile, line: int, column: int, exc: Exception) ->
         detail = f"unexpected character {char!r}" if char else "invalid syntax"
     line = min(line, source.text.count("\n") + 1)
     raise HclSyntaxError(f"HCL syntax error: {detail}", line, column)
+
+
+def unterminated_string(text: str) -> Optional[tuple[int, int]]:
+    """(line, column) of the first quote left open at the end of its line, skipping comments."""
+    in_block_comment = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        position, in_string, opened = 0, False, 0
+        while position < len(line):
+            char = line[position]
+            if in_block_comment:
+                if line.startswith("*/", position):
+                    in_block_comment, position = False, position + 1
+            elif in_string:
+                if char == "\\":
+                    position += 1
+                elif char == '"':
+                    in_string = False
+            elif char == "#" or line.startswith("//", position):
+                break
+            elif line.startswith("/*", position):
+                in_block_comment, position = True, position + 1
+            elif char == '"':
+                in_string, opened = True, position
+            position += 1
+        if in_string:
+            return number, opened + 1
+    return None
 
 
 def _describe(token: str) -> str:
@@ -149,6 +177,12 @@ class _Converter:
         kind = getattr(inner, "data", "other")
         if kind == "string":
             parts = [c for c in inner.children if getattr(c, "data", None) == "string_part"]
+            if "\n" in self.string_body(inner) and not any(hasattr(p.children[0], "data") for p in parts):
+                # python-hcl2 accepts this; Terraform rejects quoted strings that span lines.
+                line, column = span.line, span.column
+                raise HclSyntaxError(
+                    "HCL syntax error: unterminated string (quoted strings cannot span lines)", line, column
+                )
             if all(getattr(p.children[0], "type", "") == "STRING_CHARS" for p in parts):
                 return Expr("string", text, span, _unescape(self.string_body(inner)))
             return Expr("template", text, span)

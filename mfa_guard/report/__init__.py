@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Callable, Optional, TextIO
 
 from mfa_guard import __version__
 from mfa_guard.findings import SEVERITIES, Finding

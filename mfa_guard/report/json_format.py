@@ -43,7 +43,12 @@ def document(report: Report) -> dict[str, Any]:
             ],
         },
         "findings": [finding_dict(f) for f in report.findings],
-        "summary": {"total": len(report.findings), **report.counts(), "fixable": report.fixable, "guarded": report.guarded},
+        "summary": {
+            "total": len(report.findings),
+            **report.counts(),
+            "fixable": report.fixable,
+            "guarded": report.guarded,
+        },
     }
 
 

@@ -1,0 +1,7 @@
+"""Checks of the local family."""
+
+from __future__ import annotations
+
+from mfa_guard.checks.base import CheckSpec
+
+CHECKS: dict[str, CheckSpec] = {}

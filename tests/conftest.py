@@ -1,0 +1,48 @@
+"""Shared fixtures: isolated caches, fixture projects, and running the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from tests.fixture_tree import materialise
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MFA_GUARD_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[[str], Path]:
+    """project("p1") -> a fresh copy of that fixture project."""
+
+    def make(base: str) -> Path:
+        return materialise(base, tmp_path / f"{base} project")  # a space in the path, on purpose
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed entry point exactly as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mfa_guard", *args], cwd=cwd, env=full_env, capture_output=True, text=True, check=False
+    )
+
+
+def check_json(path: Path, *extra: str) -> dict[str, Any]:
+    result = run_cli("check", str(path), "--format", "json", "--exit-zero", *extra)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data

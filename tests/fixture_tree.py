@@ -1,0 +1,86 @@
+"""Materialise fixture projects: a hand-written base tree plus YAML-described mutations."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECTS = FIXTURES / "projects"
+PHASES = FIXTURES / "phases"
+CASES = FIXTURES / "cases"
+
+
+@dataclass
+class Case:
+    """A mutation of a base project with the findings it must produce (all of them)."""
+
+    name: str
+    path: Path
+    base: str
+    description: str
+    options: dict[str, Any] = field(default_factory=dict)
+    expect: list[dict[str, Any]] = field(default_factory=list)
+    fixed: dict[str, Any] | None = None
+    spec: dict[str, Any] = field(default_factory=dict)
+
+
+def _apply(root: Path, spec: dict[str, Any], origin: str) -> None:
+    for relpath in spec.get("delete", []):
+        target = root / relpath
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()
+    for relpath, content in (spec.get("files") or {}).items():
+        target = root / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8", newline="")
+    for edit in spec.get("replace", []):
+        target = root / edit["path"]
+        text = target.read_text(encoding="utf-8")
+        count = text.count(edit["old"])
+        expected = edit.get("count", 1)
+        if count != expected and not (expected == "all" and count):
+            raise AssertionError(f"{origin}: {edit['path']}: {edit['old']!r} found {count} times, expected {expected}")
+        target.write_text(text.replace(edit["old"], edit["new"]), encoding="utf-8", newline="")
+
+
+def materialise(base: str, destination: Path) -> Path:
+    """Write project `base` (a hand-written tree or a phase derived from one) to destination."""
+    tree = PROJECTS / base
+    if tree.is_dir():
+        shutil.copytree(tree, destination, symlinks=True)
+        return destination
+    spec = yaml.safe_load((PHASES / f"{base}.yaml").read_text(encoding="utf-8"))
+    materialise(spec["base"], destination)
+    _apply(destination, spec, f"phase {base}")
+    return destination
+
+
+def load_case(path: Path) -> Case:
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Case(
+        name=path.relative_to(CASES).with_suffix("").as_posix(),
+        path=path,
+        base=spec["base"],
+        description=spec.get("description", ""),
+        options=spec.get("options") or {},
+        expect=spec.get("expect") or [],
+        fixed=spec.get("fixed"),
+        spec=spec,
+    )
+
+
+def all_cases() -> list[Case]:
+    return [load_case(p) for p in sorted(CASES.rglob("*.yaml"))]
+
+
+def build_case(case: Case, destination: Path) -> Path:
+    materialise(case.base, destination)
+    _apply(destination, case.spec, case.name)
+    return destination

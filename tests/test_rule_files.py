@@ -1,0 +1,59 @@
+"""The rule files, their schema and the README rule table stay in sync with the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mfa_guard.checks import REGISTRY
+from mfa_guard.commands.explain import render_rule
+from mfa_guard.rule_schema import render
+from mfa_guard.rules import SCHEMA_FILE, builtin_rules_dir, load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def test_schema_file_is_generated_from_the_registry() -> None:
+    on_disk = (REPO / "rules" / SCHEMA_FILE).read_text(encoding="utf-8")
+    assert on_disk == render(), "run `python -m mfa_guard.rule_schema` after changing a check"
+
+
+def test_every_rule_validates_and_is_named_by_its_file() -> None:
+    rules = load_rules()
+    assert {r.id for r in rules} == {p.stem for p in builtin_rules_dir().glob("*.yaml")}
+    assert all(KEBAB.match(r.name) for r in rules)
+
+
+def test_every_check_is_used_by_a_rule_or_is_generic() -> None:
+    used = {r.check for r in load_rules()}
+    unused = sorted(name for name, spec in REGISTRY.items() if name not in used and not spec.generic)
+    assert unused == []
+
+
+def test_every_rule_doc_renders() -> None:
+    for rule in load_rules():
+        text = render_rule(rule)
+        assert text.startswith(f"# {rule.id} `{rule.name}`")
+        assert rule.why in text and rule.target in text
+
+
+def rule_table() -> str:
+    rows = ["| id | name | severity | fix | summary |", "| --- | --- | --- | --- | --- |"]
+    rows += [f"| {r.id} | `{r.name}` | {r.severity} | {r.fix} | {r.summary} |" for r in load_rules()]
+    return "\n".join(rows)
+
+
+def test_readme_rule_table_matches_rules() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- rules:start -->\n(.*?)\n?<!-- rules:end -->", readme, re.S)
+    assert match is not None, "README.md lacks the rules:start/rules:end markers"
+    assert match.group(1) == rule_table(), "README rule table drifted: run `python -m tests.test_rule_files`"
+
+
+if __name__ == "__main__":  # regenerate the README table in place
+    path = REPO / "README.md"
+    text = path.read_text(encoding="utf-8")
+    pattern = r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)"
+    text = re.sub(pattern, lambda m: m.group(1) + rule_table() + "\n" + m.group(2), text, flags=re.S)
+    path.write_text(text, encoding="utf-8")

@@ -1,7 +1,195 @@
-"""Checks of the mfa family."""
+"""Checks of the mfa family (MFA): does MFA_ENABLED match the mode, the roles and the backends?"""
 
 from __future__ import annotations
 
-from mfa_guard.checks.base import CheckSpec
+from collections.abc import Iterator
+from typing import Optional
 
-CHECKS: dict[str, CheckSpec] = {}
+from mfa_guard.checks import transition
+from mfa_guard.checks.base import CheckContext, CheckSpec
+from mfa_guard.checks.wiring import (
+    MFA_KEY,
+    ROLE_LABELS,
+    backend_profile,
+    mfa_value,
+    module_blocker,
+    requires_mfa,
+    root_mfa_entry,
+    switch_blocker,
+    switch_companion,
+    switch_fix,
+    target_profile,
+    targeted_role,
+)
+from mfa_guard.findings import Fix, TextEdit, Violation
+from mfa_guard.fix.edits import replace_span
+from mfa_guard.model import Project, Role
+from mfa_guard.span import Span
+
+_CONFIGURE = {
+    "oaar": "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup",
+    "devops": "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup",
+}
+
+
+def _role_fact(role: Role) -> str:
+    attribute = role.requires_mfa
+    if attribute is None:
+        return f"{role.path}:{role.block.span.line} omits role_requires_mfa (module default: true)"
+    return f"{role.path}:{attribute.span.line} has role_requires_mfa = true"
+
+
+def _enable_fix(project: Project) -> Optional[Fix]:
+    """Set MFA_ENABLED=true where the CLI reads it; the same edit ENV002/ENV004 would make."""
+    env = project.root_env
+    if env is None:
+        return None
+    entry = root_mfa_entry(project)
+    if entry is not None:
+        return Fix("safe", (replace_span(entry.value_span, "true"),), f"set {MFA_KEY}=true in {env.path}")
+    source = project.sources[env.path]
+    text = source.text
+    prefix = "" if not text or text.endswith("\n") else source.newline
+    edit = TextEdit(env.path, len(text), len(text), f"{prefix}{MFA_KEY}=true{source.newline}")
+    return Fix("safe", (edit,), f"add {MFA_KEY}=true to {env.path}")
+
+
+def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
+    project = ctx.project
+    if ctx.settings.ci or project.state.mode != "iam":
+        return  # CI runs machine users with MFA off on purpose (§5.2)
+    value = mfa_value(project)
+    if value is None or value == "true":
+        return  # an unresolved interpolation is never guessed
+    facts, suffixes = [], []
+    first_span: Optional[Span] = None
+    for account in project.accounts:
+        profile = backend_profile(account)
+        role = targeted_role(project, profile) if profile is not None else None
+        if profile is None or role is None or requires_mfa(role) is not True:
+            continue
+        facts.append(f"{account.backend_path} uses {profile.text} ({ROLE_LABELS[role.kind]}; {_role_fact(role)})")
+        suffixes.append(role.kind)
+        if first_span is None and account.backend is not None and account.backend.profile is not None:
+            first_span = account.backend.profile.span
+    if not facts:
+        return
+    entry, env = root_mfa_entry(project), project.root_env
+    if entry is not None and env is not None:
+        span, state = entry.line_span, f"{MFA_KEY}={entry.raw_value} in {env.path}"
+    elif env is not None:
+        span, state = project.sources[env.path].index.span(env.path, 0, 0), f"{env.path} has no {MFA_KEY}"
+    else:
+        span, state = first_span or Span.whole_file("build.env"), f"there is no root build.env (no {MFA_KEY})"
+    commands = [_CONFIGURE[s] for s in ("oaar", "devops") if s in suffixes]
+    yield Violation(
+        span,
+        f"{state}, so the CLI assumes roles without MFA, but {'; '.join(facts)}",
+        _enable_fix(project),
+        companion="; ".join(commands),
+        address=f"build.env:{MFA_KEY}",
+    )
+
+
+def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
+    """Every bootstrap backend while MFA is on (PRF003/PRF004 take the MFA-off cases)."""
+    project = ctx.project
+    if project.state.mode != "iam" or mfa_value(project) != "true":
+        return
+    for account in project.accounts:
+        profile = backend_profile(account)
+        if profile is None or not profile.is_bootstrap or account.backend is None or account.backend.profile is None:
+            continue
+        target = target_profile(project, account)
+        # §5.2: the role must be managed in code; for management also every OAAR must require MFA.
+        blocker = switch_blocker(project, account, target) or (
+            module_blocker(project, account, target) if target else None
+        )
+        where = "the management account" if account.is_management else f"member account {account.name}"
+        yield Violation(
+            account.backend.profile.span,
+            f"{MFA_KEY}=true but {account.backend_path} ({where}) uses {profile.text}, a base-credentials profile "
+            "without role_arn: the MFA entrypoint exits 150 for every layer of the account",
+            switch_fix(project, account, target, blocker),
+            companion=switch_companion(project, account, target) if target else None,
+            address=f"{account.backend_path}:profile",
+        )
+
+
+def _spelled_bool(text: str) -> Optional[bool]:
+    word = text.strip().lower()
+    return {"true": True, "false": False}.get(word)
+
+
+def _sso_meant(project: Project) -> bool:
+    """SSO is on and was meant to be: a quoted "false" is MFA004's state, not this one."""
+    attribute = project.common_attr("sso_enabled")
+    if project.state.mode != "sso" or attribute is None:
+        return False
+    if attribute.value.kind == "string":
+        return _spelled_bool(str(attribute.value.value)) is True
+    return True
+
+
+def mfa_flag_under_sso(ctx: CheckContext) -> Iterator[Violation]:
+    project = ctx.project
+    if not _sso_meant(project):
+        return
+    for env in project.build_envs:
+        entry = env.effective(MFA_KEY)
+        if entry is None or entry.value != "true":
+            continue
+        yield Violation(
+            entry.value_span,
+            f"{MFA_KEY}=true in {env.path} while sso_enabled is true in {project.common_path}, so the flag is ignored",
+            Fix("safe", (replace_span(entry.value_span, "false"),), f"set {MFA_KEY}=false in {env.path}"),
+            address=f"{env.path}:{MFA_KEY}",
+        )
+
+
+def sso_enabled_quoted(ctx: CheckContext) -> Iterator[Violation]:
+    project = ctx.project
+    attribute = project.common_attr("sso_enabled")
+    if attribute is None or attribute.value.kind != "string":
+        return
+    written = str(attribute.value.value)
+    spelled = _spelled_bool(written)
+    address = f"{project.common_path}:sso_enabled"
+    span = attribute.value.span
+    if spelled is None:
+        mode = "SSO" if written else "IAM"
+        yield Violation(
+            span,
+            f'sso_enabled = "{written}" is a string the CLI reads as {mode} mode; which bool is meant is unclear',
+            address=address,
+        )
+        return
+    bare = "true" if spelled else "false"
+    if spelled:
+        fix = Fix("safe", (replace_span(span, bare),), "write sso_enabled as the bare bool true (same mode)")
+        message = f'sso_enabled = "{written}" is a string; it works only because every non-empty string is truthy'
+        yield Violation(span, message, fix, severity="note", address=address)
+        return
+    fix = Fix(
+        "guarded", (replace_span(span, bare),), "write sso_enabled = false: the CLI switches from SSO to IAM mode"
+    )
+    yield Violation(
+        span,
+        f'sso_enabled = "{written}" is a non-empty string, so the CLI runs in SSO mode and ignores {MFA_KEY} '
+        "and the IAM role profiles",
+        fix,
+        address=address,
+    )
+
+
+CHECKS = {
+    "mfa_off_roles_require_mfa": CheckSpec(
+        mfa_off_roles_require, "MFA_ENABLED is not true while a backend profile assumes a role that requires MFA."
+    ),
+    "mfa_on_with_bootstrap_profile": CheckSpec(
+        mfa_on_with_bootstrap, "MFA_ENABLED is true while a backend still uses the bootstrap profile."
+    ),
+    "mfa_flag_under_sso": CheckSpec(mfa_flag_under_sso, "MFA_ENABLED=true although SSO mode ignores it."),
+    "sso_enabled_quoted": CheckSpec(sso_enabled_quoted, "sso_enabled is written as a quoted string."),
+    **transition.CHECKS,
+}

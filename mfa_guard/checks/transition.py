@@ -1,0 +1,124 @@
+"""MFA005: a project part-way through the post-deployment steps gets the remaining steps, in order (§5.8)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Optional
+
+from mfa_guard.checks.base import CheckContext, CheckSpec
+from mfa_guard.checks.wiring import (
+    MFA_KEY,
+    backend_profile,
+    mfa_value,
+    ordered_accounts,
+    requires_mfa,
+    roles_of,
+    segment_matches,
+)
+from mfa_guard.findings import Violation
+from mfa_guard.model import Project
+from mfa_guard.phase import at_least
+from mfa_guard.span import Span
+
+MANAGEMENT_CONFIGURE = "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup"
+SECURITY_CONFIGURE = "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup"
+REINIT = "`leverage tf init -reconfigure` in every layer initialised with the previous profile"
+
+
+def _oaar_step(project: Project) -> Optional[str]:
+    """§5.8 step 4: OAARs still written with `role_requires_mfa = false`, in apply order."""
+    pending = [
+        account.directory
+        for account in ordered_accounts(project)
+        if any(requires_mfa(role) is False for role in roles_of(project, account, "oaar"))
+    ]
+    if not pending:
+        return None
+    return (
+        "set role_requires_mfa = true on the OrganizationAccountAccessRole and `leverage tf apply`, "
+        f"in this order: {', '.join(pending)}"
+    )
+
+
+def _management_step(project: Project) -> Optional[str]:
+    """§5.8 step 5: the management backend still on base credentials (bootstrap/management/security)."""
+    management = project.management
+    profile = backend_profile(management) if management is not None else None
+    if management is None or profile is None or not (profile.is_bootstrap or profile.is_base_credentials):
+        return None
+    short = project.short_name or profile.prefix
+    return f'set profile = "{short}-{management.name}-oaar" in {management.backend_path}'
+
+
+def _flag_step(project: Project) -> Optional[str]:
+    """§5.8 step 6."""
+    if mfa_value(project) in ("true", None):
+        return None
+    return f"set {MFA_KEY}=true in the root build.env"
+
+
+def _devops_step(project: Project) -> Optional[str]:
+    """§5.8 step 9, only when the project heads for P2."""
+    if not at_least(project.state, "p2"):
+        return None
+    pending = []
+    for account in ordered_accounts(project):
+        profile = backend_profile(account)
+        if account.is_management or profile is None or profile.suffix != "oaar":
+            continue
+        if segment_matches(account, profile):
+            pending.append(f"{account.backend_path} -> {profile.prefix}-{profile.account}-devops")
+    if not pending:
+        return None
+    return f"switch member backends to the DevOps role ({'; '.join(pending)}), then `{SECURITY_CONFIGURE}`"
+
+
+def remaining_steps(project: Project) -> tuple[list[str], int]:
+    """The steps still to do, in the documented order, and how many of them are file changes."""
+    oaar, management, flag, devops = (
+        _oaar_step(project),
+        _management_step(project),
+        _flag_step(project),
+        _devops_step(project),
+    )
+    steps = [step for step in (oaar, management, flag) if step]
+    if management or flag:
+        steps += [f"`{MANAGEMENT_CONFIGURE}`", REINIT]
+    if devops:
+        steps += [devops, REINIT] if REINIT not in steps else [devops]
+    return steps, sum(1 for step in (oaar, management, flag, devops) if step)
+
+
+def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
+    project = ctx.project
+    if project.state.mode != "iam" or project.state.phase != "transitional":
+        return
+    steps, pending = remaining_steps(project)
+    if pending < 2:
+        return  # one step left: the rule that names it (MFA001, PRF004, PRF008, ROL001, ...) says it already
+    numbered = " ".join(f"({n}) {step};" for n, step in enumerate(steps, 1)).rstrip(";")
+    facts = "; ".join(project.state.markers)
+    yield Violation(
+        _anchor(project),
+        f"the project is between phases ({facts}), heading for {project.state.target_phase.upper()}; "
+        f"remaining steps in order: {numbered}",
+        address="project:phase",
+    )
+
+
+def _anchor(project: Project) -> Span:
+    """Once per project: line 1 of the root build.env, else the management backend's profile."""
+    env = project.root_env
+    if env is not None:
+        return project.sources[env.path].index.span(env.path, 0, 0)
+    management = project.management
+    if management is not None and management.backend is not None and management.backend.profile is not None:
+        return management.backend.profile.span
+    return Span.whole_file(project.accounts[0].backend_path if project.accounts else "build.env")
+
+
+CHECKS = {
+    "mfa_transition_incomplete": CheckSpec(
+        transition_incomplete, "IAM mode between phases: list the remaining post-deployment steps in order."
+    ),
+}

@@ -38,8 +38,20 @@ class LineIndex:
     """Maps character offsets of one text to (line, column) pairs."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        self._starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        self._text = text
+        self._line_starts: list[int] | None = None
+
+    @property
+    def _starts(self) -> list[int]:
+        # Built on first use: most files read are only searched, never located.
+        if self._line_starts is None:
+            starts, find = [0], self._text.find
+            position = find("\n")
+            while position >= 0:
+                starts.append(position + 1)
+                position = find("\n", position + 1)
+            self._line_starts = starts
+        return self._line_starts
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)

@@ -13,6 +13,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PROJECTS = FIXTURES / "projects"
 PHASES = FIXTURES / "phases"
 CASES = FIXTURES / "cases"
+AWS = FIXTURES / "aws"  # fake ~/.aws/<short>/ trees for the LOC rules
 
 
 @dataclass
@@ -42,7 +43,8 @@ def _apply(root: Path, spec: dict[str, Any], origin: str) -> None:
         target.write_text(content, encoding="utf-8", newline="")
     for edit in spec.get("replace", []):
         target = root / edit["path"]
-        text = target.read_text(encoding="utf-8")
+        with target.open(encoding="utf-8", newline="") as stream:  # keep CRLF exactly as written
+            text = stream.read()
         count = text.count(edit["old"])
         expected = edit.get("count", 1)
         if count != expected and not (expected == "all" and count):
@@ -83,4 +85,20 @@ def all_cases() -> list[Case]:
 def build_case(case: Case, destination: Path) -> Path:
     materialise(case.base, destination)
     _apply(destination, case.spec, case.name)
+    if "aws" in case.spec:
+        aws_dir = build_aws(case.spec["aws"] or {}, destination.parent / "aws home" / "me", case.name)
+        case.options = {**case.options, "local": True, "aws_dir": aws_dir}
+    return destination
+
+
+def build_aws(spec: dict[str, Any], destination: Path, origin: str) -> Path:
+    """The case's `aws:` section: a fake ~/.aws/<short>/ (`base:` a tree under fixtures/aws,
+    then `replace`/`files`/`delete` as for projects; `missing: true` leaves no directory at all)."""
+    if spec.get("missing"):
+        return destination
+    if spec.get("base"):
+        shutil.copytree(AWS / spec["base"], destination)
+    else:
+        destination.mkdir(parents=True)
+    _apply(destination, spec, f"{origin} (aws)")
     return destination

@@ -1,0 +1,151 @@
+"""Run the mfa-guard benchmark: every case several times, median wall time, CPU and peak RSS.
+
+    .venv/bin/python benchmarks/run.py [--runs 7] [--scales 1,10] [--checkov PATH] [--markdown FILE]
+
+Generates the repositories (benchmarks/generated/, seeded), then for each scale measures the
+floor (benchmarks/floor.py), `mfa-guard check` cold (no parse cache; the parser tables, built once
+per install, are kept) and warm (cache filled), the pre-commit hook path, `mfa-guard fix --diff`,
+and `mfa-guard --version`, each as a separate process, and prints each case's ratio to the floor
+measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+PYTHON = sys.executable
+MFA_GUARD = [PYTHON, "-m", "mfa_guard"]
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mib: float
+
+
+@dataclass
+class Result:
+    case: str
+    scale: int
+    samples: list[Sample]
+
+    def median(self, attribute: str) -> float:
+        return statistics.median(getattr(s, attribute) for s in self.samples)
+
+
+def measure(command: list[str], env: dict[str, str], cwd: Optional[Path] = None) -> Sample:
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {stderr}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def run_case(name: str, scale: int, runs: int, command: list[str], env: dict[str, str], before: Callable[[], None] = lambda: None, cwd: Optional[Path] = None) -> Result:
+    before()
+    measure(command, env, cwd)  # one unmeasured run: file system cache and parser tables warm
+    samples = []
+    for _ in range(runs):
+        before()
+        samples.append(measure(command, env, cwd))
+    return Result(name, scale, samples)
+
+
+def precommit_repo(repo: Path) -> Path:
+    """A git repo of the generated project whose local hook runs mfa-guard as the published hook does."""
+    config = repo / ".pre-commit-config.yaml"
+    if not (repo / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+        subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    config.write_text(
+        "repos:\n- repo: local\n  hooks:\n  - id: mfa-guard\n    name: mfa-guard\n"
+        f"    entry: {PYTHON} -m mfa_guard check\n    language: system\n    pass_filenames: false\n    always_run: true\n",
+        encoding="utf-8",
+    )
+    return repo
+
+
+def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
+    repo = generate(HERE / "generated" / f"scale-{scale}", scale, seed=7)
+    cache = HERE / "generated" / f"cache-{scale}"
+    env = {**os.environ, "MFA_GUARD_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    cache.mkdir(parents=True, exist_ok=True)
+
+    def clear_parse_cache() -> None:
+        for entry in cache.glob("projects*"):
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+    check = [*MFA_GUARD, "check", str(repo), "--format", "plain", "--exit-zero"]
+    results = [
+        run_case("floor (read + 1 regex)", scale, runs, [PYTHON, str(HERE / "floor.py"), str(repo)], env),
+        run_case("check, cold", scale, runs, check, env, before=clear_parse_cache),
+        run_case("check, warm", scale, runs, check, env),
+    ]
+    if scale == 1:
+        precommit = precommit_repo(repo)
+        results.append(run_case("pre-commit hook", scale, runs, ["pre-commit", "run", "mfa-guard", "--all-files"], env, cwd=precommit))
+        results.append(run_case("fix --diff", scale, runs, [*MFA_GUARD, "fix", str(repo), "--diff", "--exit-zero"], env))
+        results.append(run_case("--version", scale, runs, [*MFA_GUARD, "--version"], env))
+        if checkov:
+            results.append(run_case("checkov", scale, max(1, runs // 3), [checkov, "-d", str(repo), "--quiet", "--compact"], env))
+    return results
+
+
+def table(results: list[Result]) -> str:
+    floors = {r.scale: r.median("wall") for r in results if r.case.startswith("floor")}
+    lines = ["| scale | case | median wall (s) | ratio to floor | median CPU (s) | peak RSS (MiB) |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        ratio = r.median("wall") / floors[r.scale]
+        lines.append(f"| {r.scale}x | {r.case} | {r.median('wall'):.3f} | {ratio:.1f}x | {r.median('cpu'):.3f} | {max(s.rss_mib for s in r.samples):.1f} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    import hcl2
+
+    from mfa_guard import __version__
+
+    return (
+        f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"mfa-guard {__version__}, python-hcl2 {getattr(hcl2, '__version__', '?')}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="mfa-guard benchmark")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--checkov", help="path to a checkov executable in its own environment")
+    parser.add_argument("--markdown", type=Path, help="also write the results table to this file")
+    args = parser.parse_args()
+    results: list[Result] = []
+    for scale in (int(s) for s in args.scales.split(",")):
+        results += bench_scale(scale, args.runs, args.checkov)
+    text = f"Machine: {machine()}\nRuns per case: {args.runs} (median)\n\n{table(results)}\n"
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,13 @@
+locals {
+  tags = {
+    Terraform   = "true"
+    Environment = var.environment
+    Layer       = "base-identities"
+  }
+
+  users = {
+    "natasha.romanoff" = {
+      groups = ["admins"]
+    }
+  }
+}

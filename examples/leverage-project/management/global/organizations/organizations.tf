@@ -1,0 +1,3 @@
+resource "aws_organizations_organization" "main" {
+  feature_set = "ALL"
+}

@@ -1,0 +1,7 @@
+locals {
+  tags = {
+    Terraform   = "true"
+    Environment = var.environment
+    Layer       = "base-identities"
+  }
+}

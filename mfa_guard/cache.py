@@ -1,0 +1,106 @@
+"""Content-addressed caches in the user's cache directory: parse results and validated rules.
+
+Each cache is one pickle file with a header naming the tool and parser versions; a file that is
+corrupt, truncated, foreign or from another version is ignored and rebuilt. Writes go to a
+temporary file in the same directory and are renamed into place, so two processes at once can
+only race to write equally valid files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+from mfa_guard import __version__
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _parser_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("python-hcl2")
+    except PackageNotFoundError:  # pragma: no cover - hcl2 is a hard dependency
+        return "unknown"
+
+
+class PickleStore:
+    """A dict persisted as one pickle file, valid only for this tool and parser version."""
+
+    def __init__(self, path: Optional[Path], scope: str) -> None:
+        self.path = path
+        self.header = (FORMAT, __version__, _parser_version(), scope)
+        self.entries: dict[str, Any] = self._load()
+        self.used: set[str] = set()
+        self.dirty = False
+
+    def _load(self) -> dict[str, Any]:
+        if self.path is None:
+            return {}
+        try:
+            with self.path.open("rb") as stream:
+                header, entries = pickle.load(stream)
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # corrupt or foreign cache: ignore and rebuild
+            log.info("ignoring unreadable cache %s: %s", self.path, type(exc).__name__)
+            return {}
+        if header != self.header or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def get(self, key: str) -> Any:
+        value = self.entries.get(key)
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write what this run used (stale entries are dropped), atomically; never fail the run."""
+        if self.path is None or not (self.dirty or len(self.used) != len(self.entries)):
+            return
+        kept = {key: self.entries[key] for key in self.used}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+            with os.fdopen(fd, "wb") as stream:
+                pickle.dump((self.header, kept), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            log.info("cannot write cache %s: %s", self.path, exc)
+            try:
+                os.unlink(temporary)
+            except (OSError, UnboundLocalError):
+                pass
+
+
+def project_store(cache_dir: Optional[Path], root: Path) -> PickleStore:
+    """The parse cache of one project root."""
+    if cache_dir is None:
+        return PickleStore(None, "parse")
+    name = digest(str(root.resolve()))[:24]
+    return PickleStore(cache_dir / "projects" / f"{name}.pickle", "parse")
+
+
+def rules_store(cache_dir: Optional[Path]) -> PickleStore:
+    return PickleStore(cache_dir / "rules.pickle" if cache_dir is not None else None, "rules")

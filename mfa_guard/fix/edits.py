@@ -46,18 +46,31 @@ def insert_attribute(block: Block, source: SourceFile, name: str, value: str) ->
     """Add `name = value` as the last attribute of `block`, in the block's own style."""
     text, newline = source.text, source.newline
     attributes = block.body.attributes
-    if attributes:
-        last = attributes[-1]
-        indent = line_indent(source, last.span.line)
-        eol = text.find("\n", last.span.end)
-        if eol < 0:
-            return TextEdit(block.span.path, len(text), len(text), f"{newline}{indent}{name} = {value}")
-        position = eol + 1
-        return TextEdit(block.span.path, position, position, f"{indent}{name} = {value}{newline}")
     closing_line = source.index.position(block.close_brace_start)[0]
     opening_line = source.index.position(block.open_brace_end)[0]
     outer = line_indent(source, block.span.line)
     indent = outer + ("\t" if "\t" in outer else "  ")
+    if attributes:
+        last = attributes[-1]
+        if opening_line == closing_line:  # `output "x" { value = y }`: HCL allows one argument only
+            body = text[block.open_brace_end : block.close_brace_start].strip()
+            return TextEdit(
+                block.span.path,
+                block.open_brace_end,
+                block.close_brace_start,
+                f"{newline}{indent}{body}{newline}{indent}{name} = {value}{newline}{outer}",
+            )
+        if last.span.end_line == closing_line:  # `value = x }`: the new line goes before the brace
+            indent = line_indent(source, last.span.line)
+            gap = text[last.span.end : block.close_brace_start]
+            start = last.span.end if not gap.strip() else block.close_brace_start
+            return TextEdit(
+                block.span.path, start, block.close_brace_start, f"{newline}{indent}{name} = {value}{newline}{outer}"
+            )
+        indent = line_indent(source, last.span.line)
+        eol = text.find("\n", last.span.end)
+        position = eol + 1  # the closing brace is on a later line, so a newline follows
+        return TextEdit(block.span.path, position, position, f"{indent}{name} = {value}{newline}")
     if closing_line == opening_line:  # `output "x" {}` on one line
         return TextEdit(
             block.span.path,

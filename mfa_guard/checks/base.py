@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from mfa_guard.findings import Violation
+from mfa_guard.local.model import LocalState
 from mfa_guard.model import Project
 
 
 @dataclass(frozen=True)
 class Settings:
     ci: bool = False  # CI runs machine users with MFA off: MFA001 is suppressed there
+    local: Optional[LocalState] = None  # ~/.aws/<short> and layer init states; only with --local / `profiles`
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,265 @@
-"""Checks of the local family."""
+"""Local workstation checks (LOC): the project's profiles against ~/.aws/<short>/ (§5.7, §6).
+
+Pure like every check: the command that enables them loads the local files into
+`ctx.settings.local`; without that data (plain `check`, CI) every LOC check yields nothing.
+"""
 
 from __future__ import annotations
 
-from mfa_guard.checks.base import CheckSpec
+from collections.abc import Iterator
+from typing import Optional
 
-CHECKS: dict[str, CheckSpec] = {}
+from mfa_guard.checks.base import CheckContext, CheckSpec
+from mfa_guard.findings import Violation
+from mfa_guard.local.model import AwsSection, LocalState
+from mfa_guard.local.usage import (
+    BASE_ACCOUNT,
+    CONFIGURE_SSO,
+    ROLE_OF_SUFFIX,
+    Use,
+    account_id,
+    command_for,
+    configure_command,
+    parse_arn,
+    reinit_command,
+    used_profiles,
+)
+from mfa_guard.model import Project
+from mfa_guard.phase import at_least
+from mfa_guard.span import Span
+
+MFA_ON_MANUAL = "set MFA_ENABLED=true in the root build.env (`mfa-guard fix` does it)"
+
+
+def _local(ctx: CheckContext) -> Optional[LocalState]:
+    return ctx.settings.local
+
+
+def _iam_role_uses(ctx: CheckContext, local: LocalState) -> Iterator[tuple[Use, AwsSection]]:
+    """IAM mode: each used role profile that has a section in config."""
+    if ctx.project.state.mode != "iam" or not local.config.usable:
+        return
+    for use in used_profiles(ctx.project):
+        section = local.config.section(use.profile.text)
+        if use.profile.account is not None and section is not None:
+            yield use, section
+
+
+def _companion(ctx: CheckContext, local: LocalState, use: Use) -> str:
+    """Always explicit: the rule's example companion must never stand in for the real one."""
+    command = command_for(ctx.project, local, use.profile)
+    if command is not None:
+        return command
+    return f"edit [profile {use.profile.text}] in {local.config.label} by hand (the Leverage CLI never writes it)"
+
+
+def _violation(use: Use, message: str, companion: Optional[str], what: str) -> Violation:
+    return Violation(use.span, message, companion=companion, address=f"profile:{use.profile.text}:{what}")
+
+
+def profile_missing(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None:
+        return
+    if ctx.project.state.mode == "sso":
+        yield from _sso_missing(ctx.project, local)
+        return
+    for use in used_profiles(ctx.project):
+        profile = use.profile
+        command = _companion(ctx, local, use)
+        if profile.account is None:
+            if profile.suffix not in BASE_ACCOUNT or not local.credentials.usable:
+                continue
+            if local.credentials.section(profile.text) or local.config.section(profile.text):
+                continue
+            message = f"{use.where} uses {profile.text}, but {local.credentials.label} has no [{profile.text}] section"
+            yield _violation(use, message, command, "missing")
+        elif local.config.usable and local.config.section(profile.text) is None:
+            message = f"{use.where} uses {profile.text}, but {local.config.label} has no [profile {profile.text}]"
+            if command_for(ctx.project, local, profile) is None:
+                message += " (the Leverage CLI never writes this name: it is maintained by hand)"
+            yield _violation(use, message, command, "missing")
+
+
+def _sso_missing(project: Project, local: LocalState) -> Iterator[Violation]:
+    """SSO: the CLI needs `<s>-sso` and `<s>-sso-<account>` for every account a profile names."""
+    if not local.config.usable:
+        return
+    short = project.short_name
+    uses = used_profiles(project)
+    root = f"{short}-sso"
+    if uses and local.config.section(root) is None:
+        attribute = project.common_attr("sso_enabled")
+        span = attribute.span if attribute is not None else uses[0].span
+        message = f"SSO is enabled, but {local.config.label} has no [profile {root}]"
+        yield Violation(span, message, companion=CONFIGURE_SSO, address=f"profile:{root}:missing")
+    for use in uses:
+        wanted = f"{short}-sso-{use.profile.account}"
+        if use.profile.account is not None and local.config.section(wanted) is None:
+            message = (
+                f"{use.where} uses {use.profile.text}, but {local.config.label} has no [profile {wanted}] (CLI exit 40)"
+            )
+            yield _violation(use, message, CONFIGURE_SSO, "missing")
+
+
+def mfa_serial_missing(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None or not ctx.project.state.mfa_enabled:
+        return
+    for use, section in _iam_role_uses(ctx, local):
+        if section.get("mfa_serial") is None:
+            message = f"MFA_ENABLED=true, but [profile {use.profile.text}] ({local.config.where(section)}) has no mfa_serial, so the MFA entrypoint exits 151"
+            yield _violation(use, message, _companion(ctx, local, use), "mfa_serial")
+
+
+def mfa_serial_but_mfa_off(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None or ctx.project.state.mfa_enabled:
+        return
+    for use, section in _iam_role_uses(ctx, local):
+        if section.get("mfa_serial") is None:
+            continue
+        if at_least(ctx.project.state, "p1"):
+            companion = MFA_ON_MANUAL
+        else:  # P0: MFA stays off, and `aws configure set` never removes a key, so this one is by hand
+            companion = f"remove mfa_serial from [profile {use.profile.text}] in {local.config.label} by hand"
+        message = f"[profile {use.profile.text}] ({local.config.where(section)}) has mfa_serial while MFA_ENABLED is not true, so Terraform cannot prompt for the token"
+        yield _violation(use, message, companion, "mfa_serial")
+
+
+def oaar_sourced_from_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None or not at_least(ctx.project.state, "p1"):
+        return
+    bootstrap = f"{ctx.project.short_name}-bootstrap"
+    for use, section in _iam_role_uses(ctx, local):
+        if use.profile.suffix == "oaar" and section.get("source_profile") == bootstrap:
+            message = f"[profile {use.profile.text}] ({local.config.where(section)}) still has source_profile = {bootstrap} after the move to management users"
+            yield _violation(use, message, configure_command(ctx.project, local, "MANAGEMENT"), "source_profile")
+
+
+def source_profile_without_keys(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None or not local.credentials.usable:
+        return
+    for use, section in _iam_role_uses(ctx, local):
+        source = section.get("source_profile")
+        where = local.config.where(section)
+        if source is None:
+            if section.get("credential_source") is None:
+                message = f"[profile {use.profile.text}] ({where}) has no source_profile (MFA entrypoint exit 152)"
+                yield _violation(use, message, _companion(ctx, local, use), "source_profile")
+            continue
+        if _has_credentials(local, source):
+            continue
+        found = local.credentials.section(source)
+        state = "has no complete key pair" if found else "is missing"
+        message = f"[profile {use.profile.text}] ({where}) takes its keys from {source}, but [{source}] in {local.credentials.label} {state}"
+        yield _violation(use, message, _companion(ctx, local, use), "keys")
+
+
+def _has_credentials(local: LocalState, source: str) -> bool:
+    found = local.credentials.section(source)
+    if found is not None and found.has_keys:
+        return True
+    profile = local.config.section(source)  # keys in config, or a chained role / SSO profile
+    return profile is not None and (
+        profile.has_keys or any(profile.get(k) for k in ("role_arn", "sso_start_url", "sso_session"))
+    )
+
+
+def role_arn_mismatch(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None:
+        return
+    for use, section in _iam_role_uses(ctx, local):
+        problem = _role_problem(ctx.project, use, section.get("role_arn"))
+        if problem:
+            message = f"[profile {use.profile.text}] ({local.config.where(section)}) {problem}"
+            yield _violation(use, message, _companion(ctx, local, use), "role_arn")
+
+
+def _role_problem(project: Project, use: Use, role_arn: Optional[str]) -> Optional[str]:
+    if role_arn is None:
+        return "has no role_arn (MFA entrypoint exit 150)"
+    match = parse_arn(role_arn)
+    if match is None or match.group("kind") != "role":
+        return f"has role_arn {role_arn}, which is not an IAM role ARN"
+    expected = account_id(project, use.profile.account)
+    if expected is not None and match.group("account") != expected:
+        return f"points at account {match.group('account')}, but the accounts map gives {use.profile.account} the id {expected}"
+    role = ROLE_OF_SUFFIX.get(use.profile.suffix or "")
+    if role is not None and match.group("name") != role:
+        return f"assumes role {match.group('name')}, but a -{use.profile.suffix} profile must assume {role}"
+    return None
+
+
+def mfa_serial_wrong_account(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None or not ctx.project.state.mfa_enabled:
+        return  # with MFA off, any mfa_serial is LOC003's business
+    short = ctx.project.short_name or ""
+    for use, section in _iam_role_uses(ctx, local):
+        match = parse_arn(section.get("mfa_serial"))
+        source = section.get("source_profile") or ""
+        user_account = BASE_ACCOUNT.get(source[len(short) + 1 :]) if source.startswith(f"{short}-") else None
+        expected = account_id(ctx.project, user_account)
+        if match is None or expected is None or match.group("account") == expected:
+            continue
+        message = f"[profile {use.profile.text}] ({local.config.where(section)}) has an MFA device in account {match.group('account')}, but its user ({source}) lives in {user_account} ({expected})"
+        yield _violation(use, message, _companion(ctx, local, use), "mfa_account")
+
+
+def stale_backend_init(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None:
+        return
+    owners = {layer: account for account in ctx.project.accounts for layer in account.layers}
+    for init in local.inits:
+        account = owners.get(init.layer)
+        expected = account.backend.profile_value if account is not None and account.backend else None
+        if init.profile is None or expected is None or init.profile == expected:
+            continue
+        message = f"{init.layer} was initialised with profile {init.profile}, but {account.backend_path if account else 'backend.tfvars'} now says {expected}"
+        yield Violation(
+            Span.whole_file(init.path), message, companion=reinit_command(init.layer), address=f"init:{init.layer}"
+        )
+
+
+def iam_sso_mixed_profile(ctx: CheckContext) -> Iterator[Violation]:
+    local = _local(ctx)
+    if local is None or not local.config.usable:
+        return
+    sso = ctx.project.state.mode == "sso"
+    for use in used_profiles(ctx.project):
+        section = local.config.section(use.profile.text)
+        if section is None or section.get("expiration") is None:
+            continue
+        iam_keys = [key for key in ("role_arn", "mfa_serial") if section.get(key)]
+        if iam_keys:
+            message = f"[profile {use.profile.text}] ({local.config.where(section)}) mixes IAM keys ({', '.join(iam_keys)}) with the SSO key expiration"
+            companion = CONFIGURE_SSO if sso else _companion(ctx, local, use)
+            yield _violation(use, message, companion, "mixed")
+
+
+CHECKS = {
+    "local_profile_missing": CheckSpec(profile_missing, "A used profile is missing from the local AWS files."),
+    "local_mfa_serial_missing": CheckSpec(mfa_serial_missing, "MFA is on and a used profile has no mfa_serial."),
+    "local_mfa_serial_but_mfa_off": CheckSpec(mfa_serial_but_mfa_off, "MFA is off and a used profile has mfa_serial."),
+    "local_oaar_sourced_from_bootstrap": CheckSpec(
+        oaar_sourced_from_bootstrap, "After P1 an -oaar profile still takes its keys from <short>-bootstrap."
+    ),
+    "local_source_profile_without_keys": CheckSpec(
+        source_profile_without_keys, "A used role profile's source_profile has no keys in credentials."
+    ),
+    "local_role_arn_mismatch": CheckSpec(role_arn_mismatch, "A used profile's role_arn has the wrong account or role."),
+    "local_mfa_serial_wrong_account": CheckSpec(
+        mfa_serial_wrong_account, "A used profile's MFA device is not in its source user's account."
+    ),
+    "local_stale_backend_init": CheckSpec(
+        stale_backend_init, "A layer was initialised with another backend profile than backend.tfvars names."
+    ),
+    "local_iam_sso_mixed_profile": CheckSpec(
+        iam_sso_mixed_profile, "A used profile mixes IAM role keys with the SSO `expiration` key."
+    ),
+}

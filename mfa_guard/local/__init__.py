@@ -1,0 +1,1 @@
+"""The developer's workstation: local Leverage AWS files and initialised layers (read-only)."""

@@ -1,0 +1,52 @@
+"""`profiles --exec`: run the companion commands in order, terminal attached, stop at a failure."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, TextIO
+
+from mfa_guard.errors import UserError
+from mfa_guard.local.plan import Step
+
+LEVERAGE = "leverage"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ran: int  # steps started
+    failed: Optional[Step] = None
+    returncode: int = 0
+
+
+def find_leverage() -> str:
+    found = shutil.which(LEVERAGE)
+    if found is None:
+        raise UserError(
+            "`leverage` (the Leverage CLI) is not on PATH, so --exec cannot run the commands; "
+            "install it (pip install leverage) or run them by hand"
+        )
+    return found
+
+
+def run_steps(steps: Sequence[Step], root: Path, log: TextIO, executable: Optional[str] = None) -> Outcome:
+    runnable = [step for step in steps if step.argv is not None]
+    leverage = executable or find_leverage()
+    for position, step in enumerate(runnable, 1):
+        assert step.argv is not None
+        where = f" (in {step.cwd})" if step.cwd else ""
+        log.write(f"==> [{position}/{len(runnable)}] {' '.join(step.argv)}{where}\n")
+        log.flush()
+        try:
+            # stdin/stdout/stderr are inherited: the user answers the CLI's prompts directly.
+            code = subprocess.call([leverage, *step.argv[1:]], cwd=root / step.cwd)
+        except OSError as exc:
+            log.write(f"==> could not start it: {exc.strerror or exc}\n")
+            return Outcome(position, step, 127)
+        if code != 0:
+            log.write(f"==> failed with exit code {code}; the remaining commands were not run\n")
+            return Outcome(position, step, code)
+    return Outcome(len(runnable))

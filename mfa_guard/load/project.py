@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from re import Pattern
 from typing import Callable, Optional
 
+from mfa_guard.cache import project_store
 from mfa_guard.discover import FileIndex, walk
 from mfa_guard.load.accounts import load_accounts
 from mfa_guard.load.identities import load_identity_layer
@@ -17,6 +19,7 @@ from mfa_guard.load.reader import Reader
 from mfa_guard.load.short_name import short_name_sources
 from mfa_guard.model import ParseProblem, Project, ShortNameSource
 from mfa_guard.phase import infer_state
+from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
 
 # Outputs worth parsing: anything that can carry a password or secret (§4.1).
@@ -31,12 +34,15 @@ class LoadOptions:
     output_filter: Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_OUTPUT_FILTER))
     excluded: Callable[[str], bool] = lambda _path: False
     extra_hcl: Callable[[str], bool] = lambda _path: False  # files generic rules want parsed
+    cache_dir: Optional[Path] = None  # where parse results are cached; None: no cache
+    overlay: Mapping[str, SourceFile] = field(default_factory=dict)  # in-memory file texts (fix loop)
 
 
 def load_project(root: Path, options: Optional[LoadOptions] = None) -> Project:
     options = options or LoadOptions()
     index = walk(root, options.excluded)
-    reader = Reader(index)
+    cache = project_store(options.cache_dir, root) if options.cache_dir is not None else None
+    reader = Reader(index, cache, options.overlay)
     envs = tuple(
         env
         for relpath in index.files
@@ -86,6 +92,8 @@ def load_project(root: Path, options: Optional[LoadOptions] = None) -> Project:
         problems=(*reader.problems, *problems),
         files=index.files,
     )
+    if cache is not None:
+        cache.save()
     return dataclasses.replace(project, state=infer_state(project, options.target_phase))
 
 

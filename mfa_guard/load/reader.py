@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Optional
 
+from mfa_guard.cache import PickleStore, digest
 from mfa_guard.discover import FileIndex
 from mfa_guard.model import ParseProblem
 from mfa_guard.parse.dotenv import EnvFile, parse_env
@@ -14,8 +16,15 @@ from mfa_guard.span import Span
 
 
 class Reader:
-    def __init__(self, index: FileIndex) -> None:
+    def __init__(
+        self,
+        index: FileIndex,
+        cache: Optional[PickleStore] = None,
+        overlay: Optional[Mapping[str, SourceFile]] = None,
+    ) -> None:
         self.index = index
+        self.cache = cache
+        self.overlay = overlay or {}  # in-memory texts that replace files on disk (the fix loop)
         self.sources: dict[str, SourceFile] = {}
         self.documents: dict[str, HclDocument] = {}
         self.problems: list[ParseProblem] = []
@@ -27,16 +36,21 @@ class Reader:
             return self.sources[real]
         if real in self._failed:
             return None
+        if real in self.overlay:
+            self.sources[real] = self.overlay[real]
+            return self.overlay[real]
         try:
             source = read_source(self.index.root, real)
         except ReadProblem as exc:
             self._failed.add(real)
-            self.problems.append(ParseProblem(real, str(exc), Span.whole_file(real), "read"))
+            span = Span(real, exc.line, exc.column, exc.line, exc.column, 0, 0)  # no decoded text to index
+            self.problems.append(ParseProblem(real, str(exc), span, "read"))
             return None
         self.sources[real] = source
         return source
 
     def hcl(self, relpath: str) -> Optional[HclDocument]:
+        """Parse once per run, and once per content across runs when a cache is given."""
         from mfa_guard.parse.hcl import parse_hcl
 
         real = self.index.real(relpath)
@@ -45,13 +59,20 @@ class Reader:
         source = self.text(real)
         if source is None or real in self._failed:
             return None
-        try:
-            document = parse_hcl(source)
-        except HclSyntaxError as exc:
-            self._syntax(source, exc.message, exc.line, exc.column)
+        key = digest("hcl", real, source.text) if self.cache is not None else ""
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is None:
+            try:
+                cached = parse_hcl(source)
+            except HclSyntaxError as exc:
+                cached = (exc.message, exc.line, exc.column)
+            if self.cache is not None:
+                self.cache.put(key, cached)
+        if isinstance(cached, tuple):
+            self._syntax(source, *cached)
             return None
-        self.documents[real] = document
-        return document
+        self.documents[real] = cached
+        return cached
 
     def env(self, relpath: str, directory: str) -> Optional[EnvFile]:
         source = self.text(relpath)

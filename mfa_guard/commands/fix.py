@@ -1,0 +1,78 @@
+"""`mfa-guard fix`: apply safe (and, with --guarded, guarded) fixes, then report what is left like check."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from typing import TextIO
+
+from mfa_guard.analysis import analyse
+from mfa_guard.commands.options import add_analysis_arguments, add_output_arguments, analysis_options, emit, exit_code
+from mfa_guard.fix.diff import unified_diffs
+from mfa_guard.fix.facts import load_facts
+from mfa_guard.fix.fixer import DEFAULT_MAX_PASSES, FixPolicy, FixResult, compute_fixes
+from mfa_guard.fix.plan import TARGETS, build_plan
+from mfa_guard.fix.render import render_dry_run, render_fix_summary, render_plan
+from mfa_guard.report import Report
+
+HELP = "apply the safe fixes (and guarded ones with --guarded), then report what is left"
+MACHINE_FORMATS = ("json", "sarif", "github")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_analysis_arguments(parser)
+    show = parser.add_mutually_exclusive_group()
+    show.add_argument("--diff", action="store_true", help="print a unified diff of the fixes; write nothing")
+    show.add_argument("--dry-run", action="store_true", help="list the fixes that would be applied; write nothing")
+    parser.add_argument(
+        "--guarded",
+        action="store_true",
+        help="also apply guarded fixes whose preconditions are visible in the files (review them: they need a "
+        "companion command such as an apply or `init -reconfigure`)",
+    )
+    parser.add_argument(
+        "--to",
+        choices=TARGETS,
+        help="follow the ordered plan to this phase: with --guarded, write its file edits up to the first step "
+        "that needs a person (an apply), and keep every other fix from jumping ahead of the plan",
+    )
+    parser.add_argument("--max-passes", type=int, default=DEFAULT_MAX_PASSES, help=argparse.SUPPRESS)
+    add_output_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mfa_guard.fix.ordered import planner
+
+    options = analysis_options(args)
+    if args.to:
+        options = dataclasses.replace(options, target_phase=args.to)
+    policy = FixPolicy(
+        guarded=args.guarded,
+        max_passes=max(1, args.max_passes),
+        planner=planner(args.to, args.guarded) if args.to else None,
+    )
+    result = compute_fixes(options, policy)
+    assert result.initial is not None and result.analysis is not None
+    notes: TextIO = sys.stderr if args.format in MACHINE_FORMATS or args.diff else sys.stdout
+    if args.diff or args.dry_run:
+        pairs = [(result.originals[path], source) for path, source in result.fixed.items()]
+        sys.stdout.write(unified_diffs(pairs) if args.diff else render_dry_run(result))
+        notes.write(render_fix_summary(result, None, verb="Would fix"))
+        return exit_code(result.initial.findings, args, result.initial.fail_on)
+    written = _write(result)
+    after = analyse(options) if written else result.analysis  # what is on disk now
+    notes.write(render_fix_summary(result, written))
+    emit(Report(after.findings, after.rules, after.project), args)
+    if args.to:
+        notes.write(render_plan(build_plan(after.project, args.to, load_facts(after.project))))
+    return exit_code(after.findings, args, after.fail_on)
+
+
+def _write(result: FixResult) -> list[str]:
+    from mfa_guard.fix.write import write_files
+
+    assert result.analysis is not None
+    if not result.fixed:
+        return []
+    return write_files(result.analysis.project.root, list(result.fixed.values()))

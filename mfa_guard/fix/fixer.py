@@ -1,0 +1,295 @@
+"""The fix loop: evaluate, pick fixes, apply in memory, re-parse, re-evaluate; nothing is written here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from mfa_guard.analysis import Analysis, Options, analyse
+from mfa_guard.findings import Finding, Fix, TextEdit
+from mfa_guard.fix.apply import EditError, apply_edits, breaks, compatible, conflicts, with_text
+from mfa_guard.source import SourceFile
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One fix offered in a pass: by a finding of a rule, or by a step of the ordered plan."""
+
+    rule: str
+    fix: Fix
+    finding: Optional[Finding] = None
+    origin: str = ""  # "" for rule fixes, "plan step N" for plan steps
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        """Stable across passes (offsets move), used to never retry a rejected fix."""
+        return (self.rule, self.fix.description, tuple(sorted({e.path for e in self.fix.edits})))
+
+    @property
+    def path(self) -> str:
+        return self.finding.span.path if self.finding is not None else self.fix.edits[0].path
+
+    @property
+    def line(self) -> int:
+        return self.finding.span.line if self.finding is not None else 0
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Text a later step of the plan will change: no rule fix may touch it before that step."""
+
+    edits: tuple[TextEdit, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Directive:
+    """What the ordered plan allows in this pass (fix --to): its own edits and what it reserves."""
+
+    candidates: tuple[Candidate, ...] = ()
+    reservations: tuple[Reservation, ...] = ()
+
+
+Planner = Callable[[Analysis], Directive]
+
+
+@dataclass(frozen=True)
+class FixPolicy:
+    guarded: bool = False  # also apply guarded fixes whose preconditions are visible (blocked_by None)
+    max_passes: int = DEFAULT_MAX_PASSES
+    planner: Optional[Planner] = None  # fix --to: the plan's edit steps and reservations
+
+
+@dataclass(frozen=True)
+class Applied:
+    rule: str
+    path: str
+    line: int
+    description: str
+    applicability: str
+    companion: Optional[str]
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A fix that broke its file (or could not be applied): a bug in that rule's fix."""
+
+    rule: str
+    path: str
+    description: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class Held:
+    """A fix left for later, and why."""
+
+    rule: str
+    path: str
+    line: int
+    description: str
+    reason: str
+
+
+@dataclass
+class FixResult:
+    originals: dict[str, SourceFile]  # every file a fix touched, as first read
+    fixed: dict[str, SourceFile]  # files whose text changed, with their final text
+    applied: list[Applied] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    unstable: list[str] = field(default_factory=list)  # files still changing after max passes: not written
+    passes: int = 0
+    analysis: Optional[Analysis] = None  # of the fixed texts (in memory)
+    initial: Optional[Analysis] = None  # of the files as they are on disk
+
+
+class _Loop:
+    def __init__(self, options: Options, policy: FixPolicy) -> None:
+        self.options = options
+        self.policy = policy
+        self.overlay: dict[str, SourceFile] = {}
+        self.rejected_keys: set[tuple[str, str, tuple[str, ...]]] = set()
+        self.result = FixResult({}, {})
+
+    def run(self) -> FixResult:
+        analysis = analyse(self.options)
+        self.result.initial = analysis
+        for number in range(1, self.policy.max_passes + 1):
+            candidates, _ = self._candidates(analysis)
+            if not candidates:
+                break
+            self.result.passes = number
+            if self._pass(analysis, candidates, number):
+                analysis = analyse(self.options, self.overlay)
+            # Without a change, only rejections happened: the next pass offers what they blocked.
+        else:
+            analysis = self._drop_unstable(analysis)
+        self.result.analysis = analysis
+        self.result.held = self._held(analysis)
+        self.result.fixed = {
+            path: source for path, source in self.overlay.items() if source.text != self.result.originals[path].text
+        }
+        return self.result
+
+    def _candidates(self, analysis: Analysis) -> tuple[list[Candidate], list[Held]]:
+        directive = self.policy.planner(analysis) if self.policy.planner else Directive()
+        chosen = [c for c in directive.candidates if c.key not in self.rejected_keys]
+        held: list[Held] = []
+        manual = {rule.id for rule in analysis.rules if rule.fix == "manual"}
+        seen: set[Fix] = {c.fix for c in chosen}
+        planned = {edit for c in chosen for edit in c.fix.edits}
+        for finding in analysis.findings:
+            fix = finding.fix
+            if fix is None or fix in seen or finding.rule in manual or set(fix.edits) <= planned:
+                continue
+            candidate = Candidate(finding.rule, fix, finding)
+            reason = self._why_not(candidate, directive)
+            if reason is not None:
+                held.append(Held(finding.rule, finding.span.path, finding.span.line, fix.description, reason))
+                continue
+            seen.add(fix)
+            chosen.append(candidate)
+        return chosen, held
+
+    def _why_not(self, candidate: Candidate, directive: Directive) -> Optional[str]:
+        fix = candidate.fix
+        if candidate.key in self.rejected_keys:
+            return "rejected: this fix broke its file (a bug in mfa-guard)"
+        for reservation in directive.reservations:
+            if any(e == r or conflicts(e, r) for e in fix.edits for r in reservation.edits):
+                return reservation.reason
+        if fix.applicability == "guarded":
+            if not self.policy.guarded:
+                return "guarded fix: needs --guarded"
+            if fix.blocked_by:
+                return f"waits on: {fix.blocked_by}"
+        elif fix.applicability != "safe":
+            return f"unknown fix class {fix.applicability!r}"
+        return None
+
+    def _pass(self, analysis: Analysis, candidates: Sequence[Candidate], number: int) -> bool:
+        """Apply every candidate that does not overlap an earlier one; the rest wait for the next pass."""
+        sources = analysis.project.sources
+        accepted: list[Candidate] = []
+        taken: list[TextEdit] = []
+        for candidate in candidates:
+            if compatible(candidate.fix.edits, taken):
+                problem = self._problem_alone(candidate, sources)
+                if problem is not None:
+                    self._reject(candidate, problem)
+                    continue
+                accepted.append(candidate)
+                taken.extend(candidate.fix.edits)
+        changed = self._apply_together(accepted, sources)
+        for candidate in accepted:
+            companion = candidate.finding.companion if candidate.finding is not None else None
+            first = candidate.fix.edits[0]
+            line = candidate.line or sources[first.path].index.position(first.start)[0]
+            self.result.applied.append(
+                Applied(
+                    candidate.rule,
+                    candidate.path,
+                    line,
+                    candidate.fix.description,
+                    candidate.fix.applicability,
+                    companion,
+                    candidate.origin,
+                )
+            )
+        log.debug("fix pass %d: %d fixes applied", number, len(accepted))
+        return changed
+
+    def _problem_alone(self, candidate: Candidate, sources: Mapping[str, SourceFile]) -> Optional[str]:
+        """Would this fix, applied on its own, break (or fail to apply to) any file it edits?"""
+        unchanged = True
+        for path, edits in _by_path(candidate.fix.edits).items():
+            source = sources.get(path)
+            if source is None:
+                return f"edits {path}, a file mfa-guard did not read"
+            try:
+                after = with_text(source, apply_edits(source.text, edits))
+            except EditError as exc:
+                return str(exc)
+            problem = breaks(source, after)
+            if problem is not None:
+                return f"{path} no longer parses: {problem}"
+            unchanged = unchanged and after.text == source.text
+        return "the fix changes nothing, so it would be offered forever" if unchanged else None
+
+    def _apply_together(self, accepted: list[Candidate], sources: Mapping[str, SourceFile]) -> bool:
+        """Apply the accepted fixes together. Each alone keeps its files parsable; if some together
+        do not, the later ones wait for the next pass (where they are judged alone on the new text)."""
+        while True:
+            texts, broken = _combine(accepted, sources)
+            if broken is None:
+                break
+            touching = [c for c in accepted if any(e.path == broken for e in c.fix.edits)]
+            accepted.remove(touching[-1])  # at least two: each one alone was checked
+            log.debug("fix of %s deferred: it clashes with another fix in %s", touching[-1].rule, broken)
+        changed = False
+        for path, after in texts.items():
+            self.result.originals.setdefault(path, sources[path])
+            if after.text != sources[path].text:
+                self.overlay[path] = after
+                changed = True
+        return changed
+
+    def _reject(self, candidate: Candidate, problem: str) -> None:
+        self.rejected_keys.add(candidate.key)
+        self.result.rejected.append(Rejected(candidate.rule, candidate.path, candidate.fix.description, problem))
+        log.warning("rejected the fix of %s in %s: %s", candidate.rule, candidate.path, problem)
+
+    def _drop_unstable(self, analysis: Analysis) -> Analysis:
+        """Still fixable after the last pass: those files never settle, so none of their changes are kept."""
+        candidates, _ = self._candidates(analysis)
+        paths = sorted({e.path for c in candidates for e in c.fix.edits} & set(self.overlay))
+        if not paths:
+            return analysis
+        for path in paths:
+            del self.overlay[path]
+        self.result.unstable = paths
+        self.result.applied = [a for a in self.result.applied if a.path not in paths]
+        return analyse(self.options, self.overlay)
+
+    def _held(self, analysis: Analysis) -> list[Held]:
+        candidates, held = self._candidates(analysis)
+        for candidate in candidates:  # only left when the pass cap was reached
+            reason = "not applied: the file kept changing for the maximum number of passes"
+            held.append(Held(candidate.rule, candidate.path, candidate.line, candidate.fix.description, reason))
+        return held
+
+
+def _combine(
+    accepted: Sequence[Candidate], sources: Mapping[str, SourceFile]
+) -> tuple[dict[str, SourceFile], Optional[str]]:
+    """The texts after every accepted fix, and the first file they make unparsable (or None)."""
+    edits: dict[str, list[TextEdit]] = {}
+    for candidate in accepted:
+        for path, file_edits in _by_path(candidate.fix.edits).items():
+            edits.setdefault(path, []).extend(file_edits)
+    texts = {}
+    for path, file_edits in edits.items():
+        texts[path] = with_text(sources[path], apply_edits(sources[path].text, file_edits))
+        if breaks(sources[path], texts[path]) is not None:
+            return texts, path
+    return texts, None
+
+
+def _by_path(edits: Sequence[TextEdit]) -> dict[str, list[TextEdit]]:
+    grouped: dict[str, list[TextEdit]] = {}
+    for edit in edits:
+        grouped.setdefault(edit.path, []).append(edit)
+    return grouped
+
+
+def compute_fixes(options: Options, policy: Optional[FixPolicy] = None) -> FixResult:
+    """Every fix of one run, computed in memory for all files before anything is written."""
+    return _Loop(options, policy or FixPolicy()).run()

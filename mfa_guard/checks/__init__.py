@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mfa_guard.checks import backends, env, files, generic, local, mfa, outputs, profiles, roles
+from mfa_guard.checks import backends, env, files, generic, local, mfa, outputs, passes, profiles, roles
 from mfa_guard.checks.base import CheckSpec
 
 # One module per family; each exposes CHECKS = {check name: CheckSpec}.
@@ -16,4 +16,5 @@ REGISTRY: dict[str, CheckSpec] = {
     **outputs.CHECKS,
     **local.CHECKS,
     **generic.CHECKS,
+    **passes.CHECKS,  # SUP/BAS rules: produced by the suppression and baseline passes
 }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Optional, TextIO
 
-from mfa_guard.analysis import Options
+from mfa_guard.analysis import Analysis, Options
 from mfa_guard.errors import UserError
 from mfa_guard.findings import SEVERITIES, Finding, severity_rank
 from mfa_guard.report import FORMATS, Report, renderer
@@ -47,6 +48,15 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip these rules; comma-separated",
     )
     parser.add_argument(
+        "--rules",
+        dest="rule_files",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also load the team rules of FILE (one rule or `rules: [...]`; repeatable)",
+    )
+    parser.add_argument(
         "--target-phase", choices=PHASE_CHOICES, help="the phase of the guide to check against (default: inferred)"
     )
     parser.add_argument(
@@ -54,6 +64,36 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--ci", action="store_true", help="CI mode: machine users run with MFA off, so MFA001 is not reported"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+    add_policy_arguments(parser)
+
+
+def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    """The team policy controls: config file, inline suppressions, baseline."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--config", type=Path, metavar="FILE", help="use FILE instead of the .mfa-guard.yaml found upward"
+    )
+    group.add_argument("--no-config", action="store_true", help="ignore every .mfa-guard.yaml")
+    parser.add_argument(
+        "--no-suppressions",
+        action="store_true",
+        help="audit: ignore inline suppressions and the baseline, report every finding",
+    )
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="hide the findings recorded in FILE (overrides `baseline:`)"
+    )
+    baseline.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
+
+
+def add_write_baseline_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record the current findings in FILE (keyed by rule, path and address) and hide them",
     )
 
 
@@ -65,8 +105,8 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on",
         choices=SEVERITIES,
-        default="warning",
-        help="lowest severity that makes the exit code 1 (default: warning)",
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: `fail_on` of the config, else warning)",
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     parser.add_argument(
@@ -79,10 +119,37 @@ def analysis_options(args: argparse.Namespace) -> Options:
         path=args.path,
         select=args.select,
         ignore=args.ignore,
+        rule_files=args.rule_files,
         target_phase=args.target_phase,
         management_account=args.management_account,
         ci=args.ci,
+        no_cache=args.no_cache,
+        config=args.config,
+        no_config=args.no_config,
+        fail_on=getattr(args, "fail_on", None),
+        baseline=args.baseline,
+        no_baseline=args.no_baseline or getattr(args, "write_baseline", None) is not None,
+        no_suppressions=args.no_suppressions,
     )
+
+
+def write_baseline(analysis: Analysis, path: Path) -> tuple[Analysis, str]:
+    """Record the findings (before any baseline) in `path`, then hide them as the baseline would."""
+    from mfa_guard.baseline import apply_baseline, dump, parse, write
+
+    text = dump(analysis.project, analysis.unbaselined, analysis.all_rules)
+    write(path, text)
+    baseline = parse(path, text)
+    ci = analysis.config.ci  # CI mode only changes which stale entries are judged; none are stale here
+    result = apply_baseline(analysis.unbaselined, analysis.project, baseline, analysis.all_rules, analysis.rules, ci)
+    count = len(baseline.entries)
+    note = f"Wrote {count} baseline entr{'y' if count == 1 else 'ies'} to {path}."
+    return dataclasses.replace(analysis, findings=result.findings, baselined=result.hidden), note
+
+
+def baseline_notes(analysis: Analysis) -> list[str]:
+    n = analysis.baselined
+    return [f"{n} known finding{'s' if n != 1 else ''} hidden by the baseline."] if n else []
 
 
 def use_color(choice: str, stream: TextIO) -> bool:
@@ -110,8 +177,9 @@ def emit(report: Report, args: argparse.Namespace) -> None:
             raise UserError(f"--report {fmt}:{path}: cannot write: {exc.strerror}") from None
 
 
-def exit_code(findings: list[Finding], args: argparse.Namespace) -> int:
+def exit_code(findings: list[Finding], args: argparse.Namespace, fail_on: Optional[str] = None) -> int:
+    """`fail_on`: the analysis's resolved value (config included); --fail-on wins over it."""
     if args.exit_zero:
         return 0
-    threshold = severity_rank(args.fail_on)
+    threshold = severity_rank(getattr(args, "fail_on", None) or fail_on or "warning")
     return 1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0

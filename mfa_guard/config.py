@@ -1,0 +1,199 @@
+"""The team's `.mfa-guard.yaml`: found upward from the project root, validated by config.schema.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from mfa_guard.discover import git_top
+from mfa_guard.errors import UserError
+from mfa_guard.rules import Rule
+from mfa_guard.selection import matches
+
+CONFIG_NAMES = (".mfa-guard.yaml", ".mfa-guard.yml")
+SCHEMA_PATH = Path(__file__).parent / "config.schema.json"
+DISABLE = "disable"
+
+_TYPE_WORDS = {
+    "array": "a list",
+    "object": "a mapping",
+    "string": "a string",
+    "boolean": "true or false",
+    "integer": "an integer",
+    "number": "a number",
+    "null": "null",
+}
+
+
+class ConfigError(UserError):
+    """An invalid configuration file: `file: $.key.path: reason`; exit code 2."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated settings of one config file (all defaults when there is none)."""
+
+    path: Optional[Path] = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    fail_on: Optional[str] = None
+    exclude: tuple[str, ...] = ()
+    target_phase: Optional[str] = None
+    management_account: Optional[str] = None
+    short_name: Optional[str] = None
+    rule_paths: tuple[Path, ...] = ()  # resolved against the config file's directory
+    require_reason: bool = True
+    baseline: Optional[Path] = None  # resolved against the config file's directory
+    ci: bool = False
+
+    @property
+    def disabled(self) -> tuple[str, ...]:
+        return tuple(key for key, level in self.severity.items() if level == DISABLE)
+
+    @property
+    def severity_overrides(self) -> dict[str, str]:
+        return {key: level for key, level in self.severity.items() if level != DISABLE}
+
+
+def load_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def find_config(root: Path) -> Optional[Path]:
+    """The nearest config file from the project root up to the git top level (inclusive).
+
+    Outside a git repository only the project root itself is searched: a stray file in a parent
+    directory (a home or temp directory) must never change a run.
+    """
+    root = root.resolve()
+    top = git_top(root)
+    chain = [root] if top is None else [root, *root.parents][: [root, *root.parents].index(top) + 1]
+    for directory in chain:
+        found = [directory / name for name in CONFIG_NAMES if (directory / name).is_file()]
+        if len(found) > 1:
+            raise ConfigError(f"{found[0]}: $: both {CONFIG_NAMES[0]} and {CONFIG_NAMES[1]} exist here; keep one")
+        if found:
+            return found[0]
+    return None
+
+
+def load_config(root: Path, explicit: Optional[Path] = None, disabled: bool = False) -> Config:
+    """`--no-config` > `--config FILE` > the discovered file > defaults."""
+    if disabled:
+        return Config()
+    path = explicit if explicit is not None else find_config(root)
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: $: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: $: not valid UTF-8") from None
+    return parse_config(path, text)
+
+
+def parse_config(path: Path, text: str) -> Config:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}: $: not valid YAML{where}: {problem}") from None
+    if data is None:
+        data = {}  # an empty file is a valid, empty configuration
+    validate(path, data)
+    base = path.parent
+    return Config(
+        path=path,
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        severity=dict(data.get("severity", {})),
+        fail_on=data.get("fail_on"),
+        exclude=tuple(data.get("exclude", ())),
+        target_phase=data.get("target_phase"),
+        management_account=data.get("management_account"),
+        short_name=data.get("short_name"),
+        rule_paths=tuple(_rule_path(path, base, i, p) for i, p in enumerate(data.get("rule_paths", ()))),
+        require_reason=data.get("require_reason", True),
+        baseline=base / data["baseline"] if "baseline" in data else None,
+        ci=data.get("ci", False),
+    )
+
+
+def _rule_path(config: Path, base: Path, position: int, value: str) -> Path:
+    resolved = base / value
+    if not resolved.is_file():
+        raise ConfigError(f"{config}: $.rule_paths[{position}]: no such file: {resolved}")
+    return resolved
+
+
+def validate(path: Path, data: Any) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(load_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        error = errors[0]
+        where = json_path(list(error.absolute_path))
+        message, extra = describe(error)
+        raise ConfigError(f"{path}: {where + extra}: {message}")
+
+
+def json_path(parts: Sequence[Any]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def describe(error: Any) -> tuple[str, str]:
+    """(reason, extra path) for one jsonschema error, in words a YAML author reads."""
+    kind, instance, schema = error.validator, error.instance, error.schema
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        unknown = sorted(set(instance) - set(allowed))
+        return f"unknown key (expected one of: {', '.join(allowed)})", f".{unknown[0]}"
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
+        return f"expected {words}, got {type_word(instance)}", ""
+    if kind == "enum":
+        return f"expected one of {', '.join(map(str, error.validator_value))}, got {instance!r}", ""
+    if kind == "pattern":
+        return f"{instance!r} does not match {error.validator_value}", ""
+    if kind == "minLength":
+        return "must not be empty", ""
+    return str(error.message), ""
+
+
+def type_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if value is None:
+        return "null"
+    return f"{type(value).__name__} {value!r}"
+
+
+def check_selectors(config: Config, rules: Sequence[Rule]) -> None:
+    """Selectors that match no rule are typos: name the file and key path."""
+    lists = (("select", config.select), ("ignore", config.ignore))
+    for key, selectors in lists:
+        for position, selector in enumerate(selectors):
+            if not any(matches(rule, selector) for rule in rules):
+                raise ConfigError(f"{config.path}: $.{key}[{position}]: {selector!r} matches no rule")
+    for selector in config.severity:
+        if not any(matches(rule, selector) for rule in rules):
+            raise ConfigError(f"{config.path}: $.severity.{selector}: {selector!r} matches no rule")

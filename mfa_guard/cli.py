@@ -55,3 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
+    except Exception as exc:  # a bug in mfa-guard: keep the exit-code contract (2, never 1 or a bare traceback)
+        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        print(
+            f"mfa-guard: internal error: {type(exc).__name__}: {exc} (run with -vv for the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

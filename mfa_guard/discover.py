@@ -49,24 +49,38 @@ def is_disabled_layer(name: str) -> bool:
     return name.rstrip().endswith("--")
 
 
+def _probe(path: Path, test: Callable[[Path], bool]) -> bool:
+    """A cheap existence test that reads an unreadable path (EACCES, ELOOP, ...) as absent."""
+    try:
+        return test(path)
+    except OSError:
+        return False
+
+
 def git_top(start: Path) -> Optional[Path]:
     for directory in (start, *start.parents):
-        if (directory / ".git").exists():
+        if _probe(directory / ".git", Path.exists):
             return directory
     return None
 
 
 def _looks_like_root(directory: Path) -> bool:
-    if (directory / "config" / "backend.tfvars").is_file():
+    if _probe(directory / "config" / "backend.tfvars", Path.is_file):
         return False  # an account directory, not the project root
-    return any((directory / marker).is_file() for marker in ROOT_MARKERS)
+    return any(_probe(directory / marker, Path.is_file) for marker in ROOT_MARKERS)
 
 
 def find_root(start: Path) -> Path:
     """The outermost directory that looks like a Leverage root, bounded by the git top level."""
-    start = start.resolve()
-    if start.is_file():
-        start = start.parent
+    try:
+        start = start.resolve()
+        if start.is_file():
+            start = start.parent
+        with os.scandir(start):
+            pass  # an unreadable start would otherwise read as "not a Leverage project"
+    except (OSError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise DiscoveryError(f"{start}: cannot read: {reason}") from None
     top = git_top(start)
     chain = [start, *start.parents]
     if top is not None:

@@ -43,21 +43,43 @@ def builtin_rules_dir() -> Path:
     return BUILTIN_RULE_SOURCE_DIR
 
 
-def load_rules(extra_files: Sequence[Path] = ()) -> list[Rule]:
-    """Every built-in rule plus the rules of `extra_files`, sorted by id; ids must be unique."""
+def load_rules(extra_files: Sequence[Path] = (), cache_dir: Optional[Path] = None) -> list[Rule]:
+    """Every built-in rule plus the rules of `extra_files`, sorted by id; ids must be unique.
+
+    With `cache_dir`, rules already validated in an earlier run with byte-identical rule files
+    and schema are taken from the cache, which skips YAML parsing and schema validation.
+    """
     directory = builtin_rules_dir()
     files = sorted(p for p in directory.glob("*.yaml"))
     if not files:
         raise RuleFileError(f"{directory}: no rule files found (is the installation complete?)")
+    if cache_dir is None:
+        return _load_and_validate(directory, files, extra_files)
+    from mfa_guard.cache import digest, rules_store
+
+    store = rules_store(cache_dir)
+    try:
+        key = digest(*(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files, *extra_files]))
+    except (OSError, UnicodeDecodeError):
+        return _load_and_validate(directory, files, extra_files)
+    cached = store.get(key)
+    if cached is None:
+        cached = _load_and_validate(directory, files, extra_files)
+        store.put(key, cached)
+    store.save()
+    return list(cached)
+
+
+def _load_and_validate(directory: Path, files: Sequence[Path], extra_files: Sequence[Path]) -> list[Rule]:
     validator = _validator(directory / SCHEMA_FILE)
     rules: dict[str, Rule] = {}
     names: dict[str, str] = {}
     for path in [*files, *extra_files]:
-        for rule in _rules_of(path, validator, builtin=path.parent == directory):
+        for where, rule in _rules_of(path, validator, builtin=path.parent == directory):
             if rule.id in rules or rule.name in names:
-                clash = rule.id if rule.id in rules else rule.name
+                clash, key = (rule.id, "id") if rule.id in rules else (rule.name, "name")
                 earlier = rules[rule.id].source if rule.id in rules else rules[names[rule.name]].source
-                raise RuleFileError(f"{path}: $.id: rule {clash!r} is already defined in {earlier}")
+                raise RuleFileError(f"{path}: {where}.{key}: rule {clash!r} is already defined in {earlier}")
             rules[rule.id] = rule
             names[rule.name] = rule.id
     return sorted(rules.values(), key=lambda r: r.id)
@@ -69,10 +91,11 @@ def _validator(schema_path: Path) -> Any:
     import jsonschema
 
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    # Format checking makes `"format": "regex"` params fail validation instead of crashing a check.
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
-def _rules_of(path: Path, validator: Any, builtin: bool) -> Iterable[Rule]:
+def _rules_of(path: Path, validator: Any, builtin: bool) -> Iterable[tuple[str, Rule]]:
     import yaml
 
     try:
@@ -93,7 +116,18 @@ def _rules_of(path: Path, validator: Any, builtin: bool) -> Iterable[Rule]:
             raise RuleFileError(f"{path}: {location}: {error.message}")
         if builtin and document["id"] != path.stem:
             raise RuleFileError(f"{path}: $.id: {document['id']!r} must match the file name {path.stem!r}")
-        yield _rule(document, path)
+        if not builtin:
+            _require_generic(document["check"], path, where)
+        yield where, _rule(document, path)
+
+
+def _require_generic(check: str, path: Path, where: str) -> None:
+    """Team rule files may only use the generic check kinds; the others assume built-in params."""
+    from mfa_guard.checks import REGISTRY
+
+    if not REGISTRY[check].generic:
+        usable = ", ".join(sorted(name for name, spec in REGISTRY.items() if spec.generic))
+        raise RuleFileError(f"{path}: {where}.check: {check!r} is not a generic check; team rules can use: {usable}")
 
 
 def _most_specific(errors: list[Any]) -> Any:

@@ -15,6 +15,11 @@ BOM = "\ufeff"
 class ReadProblem(Exception):
     """A file that exists but cannot be used as text; the message is shown to the user."""
 
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line = line  # where the problem is, when it is at one place (a bad byte)
+        self.column = column
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -47,7 +52,13 @@ def decode(data: bytes, path: str) -> tuple[str, bool]:
     try:
         text = data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as exc:
-        raise ReadProblem(f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        start = exc.start + (3 if bom else 0)
+        line = data.count(b"\n", 0, start) + 1
+        line_start = data.rfind(b"\n", 0, start) + 1 or (3 if bom else 0)
+        column = start - line_start + 1  # in bytes: the line is not decodable
+        raise ReadProblem(
+            f"{path}: not valid UTF-8 (byte 0x{data[start]:02x} at line {line}, column {column})", line, column
+        ) from None
     return text, bom
 
 
@@ -62,4 +73,7 @@ def read_source(root: Path, relpath: str) -> SourceFile:
     except OSError as exc:
         raise ReadProblem(f"{relpath}: cannot read ({os.strerror(exc.errno or 0) or exc})") from None
     text, bom = decode(data, relpath)
+    if "\r" in text.rstrip("\r") and "\n" not in text:
+        # Python's text mode (the CLI) would split these lines, Terraform would not: never guess.
+        raise ReadProblem(f"{relpath}: lines end in a bare CR (classic Mac line endings); use LF or CRLF")
     return SourceFile(relpath, abspath, text, bom, detect_newline(text))

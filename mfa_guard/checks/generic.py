@@ -1,7 +1,192 @@
-"""Checks of the generic family."""
+"""Generic checks a team can use from its own rule files (attribute values, build.env keys)."""
 
 from __future__ import annotations
 
-from mfa_guard.checks.base import CheckSpec
+import functools
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Optional, Union
 
-CHECKS: dict[str, CheckSpec] = {}
+from mfa_guard.checks.base import CheckContext, CheckSpec
+from mfa_guard.findings import Fix, Violation
+from mfa_guard.fix.edits import replace_span
+from mfa_guard.parse.dotenv import EnvFile
+from mfa_guard.parse.hcl_types import Attribute, Block, Expr
+
+Scalar = Union[bool, int, float, str]
+
+# Only these files are parsed as HCL for a glob, so `**` never turns a GPG key into a syntax error.
+HCL_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tfvars.example")
+# Values of keys/attributes with such names are never echoed (messages never carry secrets).
+_SECRET_NAME = re.compile(r"(?i)secret|password|passwd|token|credential|private|(^|_)key$")
+_GLOB_PART = re.compile(r"\*\*/|\*\*|\*|\?|[^*?]+")
+
+
+@functools.lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A repo-relative glob as a regex: `*` and `?` stay in one segment, `**/` spans any depth.
+
+    No character classes: `[` is literal, as Leverage paths never need them.
+    """
+    parts = []
+    for token in _GLOB_PART.findall(pattern.lstrip("/")):
+        if token == "**/":
+            parts.append(r"(?:[^/]+/)*")
+        elif token == "**":
+            parts.append(r".*")
+        elif token == "*":
+            parts.append(r"[^/]*")
+        elif token == "?":
+            parts.append(r"[^/]")
+        else:
+            parts.append(re.escape(token))
+    return re.compile("".join(parts) + r"\Z")
+
+
+def matches_any(path: str, globs: Iterable[str]) -> bool:
+    return any(glob_regex(glob).match(path) for glob in globs)
+
+
+def hcl_file_predicate(rule_params: Iterable[Mapping[str, Any]]) -> Callable[[str], bool]:
+    """Which files the loader must parse so that the given rules' `files` globs can be checked."""
+    globs = tuple(glob for params in rule_params if isinstance(params.get("files"), list) for glob in params["files"])
+    if not globs:
+        return lambda _path: False
+    return lambda path: path.endswith(HCL_SUFFIXES) and matches_any(path, globs)
+
+
+def _shown(name: str, text: str) -> str:
+    return "a value that is not shown" if _SECRET_NAME.search(name) else text
+
+
+def _literal_text(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        # JSON escapes are valid HCL escapes; `${` and `%{` would start a template.
+        return json.dumps(value, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
+    return repr(value)
+
+
+def _equal(expr: Expr, wanted: Scalar) -> Optional[bool]:
+    """Whether the expression is the wanted literal; None when it cannot be known (never guessed)."""
+    if not expr.is_literal:
+        return None
+    if isinstance(wanted, bool) or expr.kind == "bool":
+        return expr.kind == "bool" and expr.value is wanted
+    if isinstance(wanted, str):
+        return expr.kind == "string" and expr.value == wanted
+    return expr.kind == "number" and not isinstance(expr.value, bool) and expr.value == wanted
+
+
+def _expression_text(attribute: Attribute) -> str:
+    value = attribute.value
+    return value.value if value.kind == "string" and isinstance(value.value, str) else value.text
+
+
+def _block_matches(block: Block, params: Mapping[str, Any]) -> bool:
+    if block.type != params["block_type"]:
+        return False
+    label = params.get("block_label")
+    if label is not None and not re.search(label, ".".join(block.labels)):
+        return False
+    for name, pattern in (params.get("where") or {}).items():
+        attribute = block.body.get(name)
+        if attribute is None or not re.search(pattern, _expression_text(attribute)):
+            return False
+    return True
+
+
+def attribute_must_equal(ctx: CheckContext) -> Iterator[Violation]:
+    params = ctx.params
+    name, wanted = params["attribute"], params["equals"]
+    expected = _literal_text(wanted)
+    for path in sorted(ctx.project.documents):
+        if not path.endswith(HCL_SUFFIXES) or not matches_any(path, params["files"]):
+            continue
+        source = ctx.project.sources[path]
+        for block in ctx.project.documents[path].body.blocks:
+            if not _block_matches(block, params):
+                continue
+            address = ".".join((block.type, *block.labels))
+            attribute = block.body.get(name)
+            if attribute is None:
+                if params.get("missing", "violation") == "violation":
+                    span = source.index.span(path, block.span.start, block.open_brace_end)
+                    yield Violation(
+                        span, f"{address} in {path} does not set {name} (expected {expected})", address=address
+                    )
+                continue
+            if _equal(attribute.value, wanted) is not False:
+                continue
+            shown = _shown(name, attribute.value.text)
+            fix = Fix("guarded", (replace_span(attribute.value.span, expected),), f"set {name} = {expected}")
+            yield Violation(
+                attribute.value.span,
+                f"{address} in {path} sets {name} = {shown}, expected {expected}",
+                fix,
+                address=address,
+            )
+
+
+def _env_files(ctx: CheckContext) -> Sequence[EnvFile]:
+    if ctx.params.get("files", "root") == "all":
+        return ctx.project.build_envs
+    root = ctx.project.root_env
+    return () if root is None else (root,)
+
+
+def env_key_must_match(ctx: CheckContext) -> Iterator[Violation]:
+    key, pattern = ctx.params["key"], re.compile(ctx.params["pattern"])
+    for env in _env_files(ctx):
+        entry = env.effective(key)
+        address = f"{env.path}:{key}"
+        if entry is None:
+            # Nested build.env files inherit from their parents: only the root one can miss a key.
+            if env.directory == "" and ctx.params.get("missing", "violation") == "violation":
+                span = ctx.project.sources[env.path].index.span(env.path, 0, 0)
+                yield Violation(span, f"{env.path} does not set {key}", address=address)
+            continue
+        if entry.value is None or pattern.fullmatch(entry.value):
+            continue  # an unresolved ${X} interpolation is never guessed
+        shown = _shown(key, repr(entry.raw_value) if entry.raw_value else "empty")
+        yield Violation(
+            entry.value_span if entry.raw_value else entry.line_span,
+            f"{key} is {shown} in {env.path}, which does not match {ctx.params['pattern']!r}",
+            address=address,
+        )
+
+
+_REGEX = {"type": "string", "format": "regex"}
+_MISSING = {"enum": ["ok", "violation"], "default": "violation"}
+
+CHECKS = {
+    "attribute_must_equal": CheckSpec(
+        attribute_must_equal,
+        "An attribute of the matching HCL blocks must equal a literal (bool, number or string).",
+        params={
+            "files": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            "block_type": {"type": "string", "minLength": 1},
+            "block_label": _REGEX,
+            "where": {"type": "object", "additionalProperties": _REGEX, "minProperties": 1},
+            "attribute": {"type": "string", "minLength": 1},
+            "equals": {"type": ["boolean", "number", "string"]},
+            "missing": _MISSING,
+        },
+        required=("files", "block_type", "attribute", "equals"),
+        generic=True,
+    ),
+    "env_key_must_match": CheckSpec(
+        env_key_must_match,
+        "The effective value of a build.env key must fully match a regex.",
+        params={
+            "key": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_.]*$"},
+            "pattern": _REGEX,
+            "files": {"enum": ["root", "all"], "default": "root"},
+            "missing": _MISSING,
+        },
+        required=("key", "pattern"),
+        generic=True,
+    ),
+}

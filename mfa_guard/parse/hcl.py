@@ -6,7 +6,7 @@ import functools
 import logging
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from mfa_guard.cache_dir import user_cache_dir
 from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument, HclSyntaxError, Item
@@ -14,9 +14,13 @@ from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+# Deeper nesting is rejected as a syntax error: no real configuration comes close, and deeper
+# trees would exhaust the recursion limit later (in a check or while caching the document).
+MAX_NESTING = 100
 _REFERENCE_TREES = frozenset({"get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"})
 
 
@@ -55,7 +59,10 @@ def parse_hcl(source: SourceFile) -> HclDocument:
         return _raise_syntax(source, line, column, exc)
     except (LarkError, RecursionError) as exc:
         raise HclSyntaxError(f"cannot parse HCL: {type(exc).__name__}", 1, 1) from None
-    return HclDocument(source.path, _Converter(source).body(tree.children[0]))
+    try:
+        return HclDocument(source.path, _Converter(source).body(tree.children[0]))
+    except RecursionError:  # the converter recurses once per nesting level
+        raise HclSyntaxError("cannot parse HCL: expressions nested too deeply", 1, 1) from None
 
 
 def _raise_syntax(source: SourceFile, line: int, column: int, exc: Exception) -> HclDocument:
@@ -111,6 +118,7 @@ class _Converter:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
         self.text = source.text
+        self.depth = 0
 
     def span(self, start: int, end: int) -> Span:
         end = min(end, len(self.text))
@@ -143,6 +151,9 @@ class _Converter:
         )
 
     def block(self, tree: Any) -> Block:
+        return self.nested(tree, self._block)
+
+    def _block(self, tree: Any) -> Block:
         children = tree.children
         lbrace = next(i for i, c in enumerate(children) if getattr(c, "type", None) == "LBRACE")
         header = [c for c in children[:lbrace] if getattr(c, "data", None) != "new_line_or_comment"]
@@ -167,7 +178,20 @@ class _Converter:
         start, end = _bounds(node)
         return self.text[start + 1 : end - 1]
 
+    def nested(self, node: Any, convert: Callable[[Any], T]) -> T:
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                line, column = self.source.index.position(_bounds(node)[0])
+                raise HclSyntaxError(f"HCL syntax error: nested more than {MAX_NESTING} levels deep", line, column)
+            return convert(node)
+        finally:
+            self.depth -= 1
+
     def expr(self, node: Any) -> Expr:
+        return self.nested(node, self._expr)
+
+    def _expr(self, node: Any) -> Expr:
         start, end = _bounds(node)
         span, text = self.span(start, end), self.text[start:end]
         inner = node

@@ -40,21 +40,41 @@ def parse_yaml(source: SourceFile) -> Optional[YamlValue]:
 
     try:
         node = yaml.compose(source.text, Loader=yaml.SafeLoader)
+        return None if node is None else _Converter(source).convert(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         raise YamlSyntaxError(f"YAML syntax error: {problem}", line, column) from None
-    return None if node is None else _convert(node, source)
+    except RecursionError:
+        raise YamlSyntaxError("YAML syntax error: nested too deeply", 1, 1) from None
 
 
-def _convert(node: Any, source: SourceFile) -> YamlValue:
-    import yaml
+class _Converter:
+    """Nodes reached through aliases are converted once (no exponential expansion, no cycles)."""
 
-    span = source.index.span(source.path, node.start_mark.index, node.end_mark.index)
-    if isinstance(node, yaml.MappingNode):
-        mapping = {str(key.value): _convert(value, source) for key, value in node.value}
-        return YamlValue(mapping, span)
-    if isinstance(node, yaml.SequenceNode):
-        return YamlValue(tuple(_convert(item, source) for item in node.value), span)
-    return YamlValue(None if node.value in ("", "~", "null") else str(node.value), span)
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.done: dict[int, YamlValue] = {}
+        self.active: set[int] = set()
+
+    def convert(self, node: Any) -> YamlValue:
+        import yaml
+
+        key = id(node)
+        if key in self.done:
+            return self.done[key]
+        if key in self.active:
+            mark = node.start_mark
+            raise YamlSyntaxError("YAML syntax error: recursive alias", mark.line + 1, mark.column + 1)
+        self.active.add(key)
+        span = self.source.index.span(self.source.path, node.start_mark.index, node.end_mark.index)
+        if isinstance(node, yaml.MappingNode):
+            value = YamlValue({str(k.value): self.convert(v) for k, v in node.value}, span)
+        elif isinstance(node, yaml.SequenceNode):
+            value = YamlValue(tuple(self.convert(item) for item in node.value), span)
+        else:
+            value = YamlValue(None if node.value in ("", "~", "null") else str(node.value), span)
+        self.active.discard(key)
+        self.done[key] = value
+        return value

@@ -51,9 +51,15 @@ def renderer(name: str) -> Renderer:
         from mfa_guard.report.plain import render
     elif name == "json":
         from mfa_guard.report.json_format import render
+    elif name == "sarif":
+        from mfa_guard.report.sarif import render
+    elif name == "github":
+        from mfa_guard.report.github import render
+    elif name == "summary":
+        from mfa_guard.report.summary import render
     else:
         raise KeyError(name)
     return render
 
 
-FORMATS = ("console", "plain", "json")
+FORMATS = ("console", "plain", "json", "sarif", "github", "summary")

@@ -1,0 +1,102 @@
+"""GitHub Actions workflow commands: one `::error file=...::` annotation per finding, capped as GitHub does."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Optional, TextIO
+
+from mfa_guard.findings import Finding
+from mfa_guard.report import Report
+from mfa_guard.report.console import summary_text
+from mfa_guard.report.locations import prefix, repo_path
+
+log = logging.getLogger(__name__)
+
+COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
+# GitHub shows at most 10 annotations of each level per step and drops the rest silently.
+MAX_PER_LEVEL = 10
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation_message(finding: Finding, fix_command: str) -> str:
+    lines = [finding.message]
+    if finding.fix is not None:
+        command = fix_command if finding.fix.applicability == "safe" else f"{fix_command} --guarded"
+        lines.append(f"Fix ({finding.fix.applicability}): {finding.fix.description} - run `{command}`")
+    if finding.companion:
+        lines.append(f"Then run: {finding.companion}")
+    return "\n".join(lines)
+
+
+def annotation(finding: Finding, path: str, fix_command: str) -> str:
+    span = finding.span
+    properties = (
+        ("file", path),
+        ("line", str(span.line)),
+        ("col", str(span.column)),
+        ("endLine", str(max(span.end_line, span.line))),
+        ("endColumn", str(span.end_column)),
+        ("title", f"{finding.rule} {finding.name}"),
+    )
+    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::{COMMAND[finding.severity]} {rendered}::{escape_data(annotation_message(finding, fix_command))}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def render_annotations(report: Report, stream: TextIO, cwd: Optional[Path] = None) -> None:
+    project_prefix = prefix(report, cwd)
+    shown = dict.fromkeys(COMMAND, 0)
+    overflow: list[Finding] = []
+    for finding in report.findings:
+        if shown[finding.severity] >= MAX_PER_LEVEL:
+            overflow.append(finding)
+            continue
+        shown[finding.severity] += 1
+        stream.write(annotation(finding, repo_path(finding.span.path, project_prefix), report.fix_command) + "\n")
+    if overflow:
+        # Kept in the log as plain lines so nothing is lost when GitHub drops annotations.
+        dropped = [_plural(n, s) for s in COMMAND if (n := sum(f.severity == s for f in overflow))]
+        stream.write(
+            f"mfa-guard: {' and '.join(dropped)} not annotated "
+            f"(GitHub shows at most {MAX_PER_LEVEL} per level per step):\n"
+        )
+        for f in overflow:
+            path = repo_path(f.span.path, project_prefix)
+            stream.write(f"  {path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}\n")
+    for note in report.notes:
+        stream.write(f"mfa-guard: {note}\n")
+    stream.write(f"mfa-guard: {summary_text(report)}\n")
+
+
+def append_step_summary(report: Report, environ: Mapping[str, str], cwd: Optional[Path] = None) -> None:
+    """Append the Markdown job summary to $GITHUB_STEP_SUMMARY when the runner provides it."""
+    target = environ.get(STEP_SUMMARY_ENV)
+    if not target:
+        return
+    from mfa_guard.report.summary import markdown
+
+    try:
+        with Path(target).open("a", encoding="utf-8") as summary:
+            summary.write(markdown(report, cwd))
+    except OSError as exc:
+        # The annotations are already printed; a missing summary must not hide the findings.
+        log.warning("cannot append the job summary to %s: %s", target, exc.strerror)
+
+
+def render(report: Report, stream: TextIO, color: bool = False) -> None:
+    render_annotations(report, stream)
+    append_step_summary(report, os.environ)

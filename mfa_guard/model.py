@@ -99,10 +99,16 @@ class Role:
 
     @property
     def mfa_state(self) -> str:
-        """true | false | absent (module default: true upstream) | unknown (an expression)."""
+        """true | false | absent (module default: true upstream) | unknown (an expression).
+
+        A quoted "true"/"false" is converted to the bool by Terraform (the variable is a bool), so
+        it is that bool, not an unknown. `null` stays unknown: since Terraform 1.1 it does not
+        select the default, it fails the module's condition."""
         attribute = self.requires_mfa
         if attribute is None:
             return "absent"
+        if attribute.value.kind == "string" and attribute.value.value in ("true", "false"):
+            return str(attribute.value.value)
         value = literal_bool(attribute)
         if value is None:
             return "unknown"
@@ -185,10 +191,10 @@ class ShortNameSource:
 class State:
     """Mode and phase of the guide (leverage-domain.md §5.3)."""
 
-    mode: str  # iam | sso
+    mode: str  # iam | sso | unknown (sso_enabled cannot be read: nothing mode-dependent is guessed)
     mfa_enabled: bool
-    phase: str  # p0 | p1 | p2 | sso | transitional
-    target_phase: str  # p0 | p1 | p2 | sso
+    phase: str  # p0 | p1 | p2 | sso | transitional | unknown
+    target_phase: str  # p0 | p1 | p2 | sso | unknown
     target_from_config: bool = False
     markers: tuple[str, ...] = ()  # human-readable facts the phase was inferred from
 

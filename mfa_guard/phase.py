@@ -31,6 +31,12 @@ def mfa_enabled(project: Project) -> bool:
     return entry is not None and entry.value == "true"
 
 
+def _flag_unresolved(project: Project) -> bool:
+    env = project.root_env
+    entry = env.effective("MFA_ENABLED") if env is not None else None
+    return entry is not None and entry.value is None
+
+
 def backend_profile(project: Project, account: Account) -> Optional[ProfileName]:
     if account.backend is None or account.backend.profile_value is None:
         return None
@@ -47,17 +53,35 @@ def oaar_requires_mfa(project: Project) -> dict[str, Optional[bool]]:
     return result
 
 
+def mode_unknown(project: Project) -> bool:
+    """IAM or SSO is unknown: the file that holds sso_enabled exists but cannot be read or parsed,
+    or sso_enabled is an expression (a tfvars file cannot reference anything; never guessed)."""
+    path = project.common_path
+    if path is not None and (project.common is None or any(p.path == path for p in project.problems)):
+        return True
+    attribute = project.common_attr("sso_enabled")
+    return attribute is not None and not attribute.value.is_literal
+
+
 def infer_state(project: Project, target_override: Optional[str] = None) -> State:
     mfa = mfa_enabled(project)
+    if mode_unknown(project):
+        # Never guessed: every mode-dependent rule stays quiet while PAR001 reports the file.
+        fact = f"sso_enabled in {project.common_path} cannot be read, so the mode (IAM or SSO) is unknown"
+        return State("unknown", mfa, "unknown", target_override or "unknown", target_override is not None, (fact,))
     if sso_enabled(project):
         return State(
             "sso", mfa, "sso", target_override or "sso", target_override is not None, ("sso_enabled is truthy",)
         )
     # Member backends on `-oaar` are the same in P0 and P1, so they only matter next to `-devops`.
-    markers: dict[str, set[str]] = {"p0": set(), "p1": set(), "p2": set(), "members": set()}
+    markers: dict[str, set[str]] = {"p0": set(), "p1": set(), "p2": set(), "members": set(), "unknown": set()}
     facts: list[str] = []
-    (markers["p1"] if mfa else markers["p0"]).add("mfa")
-    facts.append(f"MFA_ENABLED is {'true' if mfa else 'not true'}")
+    if _flag_unresolved(project):
+        markers["unknown"].add("mfa")  # an interpolation yaenv resolves at run time: never guessed
+        facts.append("MFA_ENABLED cannot be resolved")
+    else:
+        (markers["p1"] if mfa else markers["p0"]).add("mfa")
+        facts.append(f"MFA_ENABLED is {'true' if mfa else 'not true'}")
     management = project.management
     oaar = oaar_requires_mfa(project)
     known = [value for value in oaar.values() if value is not None]
@@ -98,7 +122,7 @@ def _phase(markers: dict[str, set[str]], has_management: bool) -> str:
         return "p0"
     if p0 or "oaar-partial" in p1:
         return "transitional"
-    required = {"mfa", "management-backend"} if has_management else {"mfa"}
+    required = ({"mfa", "management-backend"} if has_management else {"mfa"}) - markers["unknown"]
     if not required <= p1:
         return "transitional"
     if p2 and "oaar" in markers["members"]:

@@ -11,14 +11,15 @@ from collections.abc import Iterator
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import (
+    account_mfa_on,
     backend_profile,
-    mfa_value,
     module_blocker,
     oaar_blocker,
     reconfigure,
     requires_mfa,
     roles_of,
     segment_matches,
+    sso_meant,
     switch_blocker,
     switch_companion,
     switch_fix,
@@ -44,17 +45,13 @@ def _span(account: Account) -> Span:
     return profile.span if profile is not None else Span.whole_file(account.backend_path)
 
 
-def _mfa_on(project: Project) -> bool:
-    return project.state.mode == "iam" and mfa_value(project) == "true"
-
-
 def bootstrap_in_member(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if project.management is None or _mfa_on(project):
-        return  # no known management account: cannot call any account a member; MFA on: MFA002
+    if project.management is None:
+        return  # no known management account: cannot call any account a member
     for account, profile in _backends(project):
-        if account.is_management or not profile.is_bootstrap:
-            continue
+        if account.is_management or not profile.is_bootstrap or account_mfa_on(project, account):
+            continue  # MFA on for the account: MFA002 (the entrypoint fails outright)
         target = target_profile(project, account)
         yield Violation(
             _span(account),
@@ -75,9 +72,13 @@ def bootstrap_after_mfa(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
     account = project.management
     profile = backend_profile(account) if account is not None else None
-    if account is None or profile is None or not profile.is_bootstrap or _mfa_on(project):
+    if account is None or profile is None or not profile.is_bootstrap or account_mfa_on(project, account):
         return  # MFA on: MFA002 reports it (the MFA entrypoint fails outright)
+    if project.state.mode not in ("iam", "sso"):
+        return  # common.tfvars unreadable: IAM or SSO is unknown, never guessed
     if project.state.mode == "sso":
+        if not sso_meant(project):
+            return  # sso_enabled = "false": MFA004 names the cause, IAM advice would be wrong here
         reason = "SSO mode is on, and the CLI finds no SSO account in a bootstrap profile name"
     elif _management_requires_mfa(project, account):
         reason = f"the management OrganizationAccountAccessRole already requires MFA ({account.identities_layer})"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Optional
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
+from mfa_guard.checks.wiring import flag_blocker
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import delete_line, replace_span
 from mfa_guard.parse.dotenv import EnvEntry, EnvFile
@@ -47,16 +49,19 @@ def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
                     )
                 continue
             wanted = mfa_value_for(ctx)
-            fix = Fix(
+            value_fix: Optional[Fix] = Fix(
                 "guarded",
                 (replace_span(entry.value_span, wanted),),
                 f"set {MFA_KEY}={wanted} (the target phase's value)",
+                blocked_by=flag_blocker(ctx.project) if wanted == "true" else None,
             )
+            if ctx.project.state.mode not in ("iam", "sso"):
+                value_fix = None  # the mode is unknown (common.tfvars unreadable): the wanted value is too
             shown = entry.raw_value or "an empty value"
             yield Violation(
                 entry.value_span,
                 f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)",
-                fix,
+                value_fix,
                 address=f"{env.path}:{MFA_KEY}",
             )
 
@@ -100,10 +105,11 @@ def flag_missing(ctx: CheckContext) -> Iterator[Violation]:
     edit = TextEdit(env.path, len(text), len(text), f"{prefix}{MFA_KEY}={wanted}{source.newline}")
     severity = None if wanted == "true" else "note"
     start = source.index.span(env.path, 0, 0)
+    blocker = flag_blocker(project) if wanted == "true" else None  # §5.8: step 5 before step 6
     yield Violation(
         start,
         f"the root build.env has no {MFA_KEY}, so the CLI runs with MFA off",
-        Fix("safe", (edit,), f"add {MFA_KEY}={wanted}"),
+        Fix("guarded" if blocker else "safe", (edit,), f"add {MFA_KEY}={wanted}", blocked_by=blocker),
         severity=severity,
         address=f"{env.path}:{MFA_KEY}",
     )

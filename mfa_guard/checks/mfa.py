@@ -10,11 +10,17 @@ from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import (
     MFA_KEY,
     ROLE_LABELS,
+    account_flag,
+    account_mfa_on,
+    account_mfa_value,
     backend_profile,
+    flag_blocker,
     mfa_value,
     module_blocker,
     requires_mfa,
     root_mfa_entry,
+    spelled_bool,
+    sso_meant,
     switch_blocker,
     switch_companion,
     switch_fix,
@@ -36,7 +42,7 @@ def _role_fact(role: Role) -> str:
     attribute = role.requires_mfa
     if attribute is None:
         return f"{role.path}:{role.block.span.line} omits role_requires_mfa (module default: true)"
-    return f"{role.path}:{attribute.span.line} has role_requires_mfa = true"
+    return f"{role.path}:{attribute.span.line} has role_requires_mfa = {attribute.value.text}"
 
 
 def _enable_fix(project: Project) -> Optional[Fix]:
@@ -45,13 +51,16 @@ def _enable_fix(project: Project) -> Optional[Fix]:
     if env is None:
         return None
     entry = root_mfa_entry(project)
+    blocker = flag_blocker(project)  # turning MFA on first would break those accounts (MFA002)
+    kind = "guarded" if blocker else "safe"
     if entry is not None:
-        return Fix("safe", (replace_span(entry.value_span, "true"),), f"set {MFA_KEY}=true in {env.path}")
+        edit = replace_span(entry.value_span, "true")
+        return Fix(kind, (edit,), f"set {MFA_KEY}=true in {env.path}", blocked_by=blocker)
     source = project.sources[env.path]
     text = source.text
     prefix = "" if not text or text.endswith("\n") else source.newline
     edit = TextEdit(env.path, len(text), len(text), f"{prefix}{MFA_KEY}=true{source.newline}")
-    return Fix("safe", (edit,), f"add {MFA_KEY}=true to {env.path}")
+    return Fix(kind, (edit,), f"add {MFA_KEY}=true to {env.path}", blocked_by=blocker)
 
 
 def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
@@ -68,6 +77,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
         role = targeted_role(project, profile) if profile is not None else None
         if profile is None or role is None or requires_mfa(role) is not True:
             continue
+        if account_mfa_value(project, account) in ("true", None):
+            continue  # `<account>/build.env` turns MFA on there (ENV005 reports the override)
         facts.append(f"{account.backend_path} uses {profile.text} ({ROLE_LABELS[role.kind]}; {_role_fact(role)})")
         suffixes.append(role.kind)
         if first_span is None and account.backend is not None and account.backend.profile is not None:
@@ -94,21 +105,24 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
 def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
     """Every bootstrap backend while MFA is on (PRF003/PRF004 take the MFA-off cases)."""
     project = ctx.project
-    if project.state.mode != "iam" or mfa_value(project) != "true":
+    if project.state.mode != "iam":
         return
     for account in project.accounts:
         profile = backend_profile(account)
         if profile is None or not profile.is_bootstrap or account.backend is None or account.backend.profile is None:
             continue
+        if not account_mfa_on(project, account):
+            continue  # root or `<account>/build.env` MFA_ENABLED decides for the account's layers
         target = target_profile(project, account)
         # §5.2: the role must be managed in code; for management also every OAAR must require MFA.
         blocker = switch_blocker(project, account, target) or (
             module_blocker(project, account, target) if target else None
         )
         where = "the management account" if account.is_management else f"member account {account.name}"
+        flag_file = account_flag(project, account)[1]
         yield Violation(
             account.backend.profile.span,
-            f"{MFA_KEY}=true but {account.backend_path} ({where}) uses {profile.text}, a base-credentials profile "
+            f"{MFA_KEY}=true ({flag_file}) but {account.backend_path} ({where}) uses {profile.text}, a base-credentials profile "
             "without role_arn: the MFA entrypoint exits 150 for every layer of the account",
             switch_fix(project, account, target, blocker),
             companion=switch_companion(project, account, target) if target else None,
@@ -116,24 +130,9 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
         )
 
 
-def _spelled_bool(text: str) -> Optional[bool]:
-    word = text.strip().lower()
-    return {"true": True, "false": False}.get(word)
-
-
-def _sso_meant(project: Project) -> bool:
-    """SSO is on and was meant to be: a quoted "false" is MFA004's state, not this one."""
-    attribute = project.common_attr("sso_enabled")
-    if project.state.mode != "sso" or attribute is None:
-        return False
-    if attribute.value.kind == "string":
-        return _spelled_bool(str(attribute.value.value)) is True
-    return True
-
-
 def mfa_flag_under_sso(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if not _sso_meant(project):
+    if not sso_meant(project):
         return
     for env in project.build_envs:
         entry = env.effective(MFA_KEY)
@@ -153,7 +152,7 @@ def sso_enabled_quoted(ctx: CheckContext) -> Iterator[Violation]:
     if attribute is None or attribute.value.kind != "string":
         return
     written = str(attribute.value.value)
-    spelled = _spelled_bool(written)
+    spelled = spelled_bool(written)
     address = f"{project.common_path}:sso_enabled"
     span = attribute.value.span
     if spelled is None:

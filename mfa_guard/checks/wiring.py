@@ -28,6 +28,41 @@ def mfa_value(project: Project) -> Optional[str]:
     return "false" if entry is None else entry.value
 
 
+def account_flag(project: Project, account: Account) -> tuple[Optional[str], str]:
+    """MFA_ENABLED for the account's layers and the file that decides it: the CLI merges build.env
+    files parent to child, so `<account>/build.env` overrides the root (deeper files are ENV005's)."""
+    env = next((e for e in project.build_envs if e.directory == account.directory), None)
+    entry = env.effective(MFA_KEY) if env is not None else None
+    if env is not None and entry is not None:
+        return entry.value, env.path
+    root = project.root_env
+    return mfa_value(project), root.path if root is not None else "build.env"
+
+
+def account_mfa_value(project: Project, account: Account) -> Optional[str]:
+    return account_flag(project, account)[0]
+
+
+def account_mfa_on(project: Project, account: Account) -> bool:
+    return project.state.mode == "iam" and account_mfa_value(project, account) == "true"
+
+
+def spelled_bool(text: str) -> Optional[bool]:
+    word = text.strip().lower()
+    return {"true": True, "false": False}.get(word)
+
+
+def sso_meant(project: Project) -> bool:
+    """SSO is on and was meant to be: a quoted "false" is MFA004's state, so the rules that
+    advise on SSO-mode consequences (MFA003, PRF004) leave it to MFA004."""
+    attribute = project.common_attr("sso_enabled")
+    if project.state.mode != "sso" or attribute is None:
+        return False
+    if attribute.value.kind == "string":
+        return spelled_bool(str(attribute.value.value)) is True
+    return True
+
+
 def backend_profile(account: Account) -> Optional[ProfileName]:
     value = account.backend.profile_value if account.backend is not None else None
     return parse_profile(value) if value is not None else None
@@ -101,6 +136,24 @@ def oaar_blocker(project: Project) -> Optional[str]:
     if not problems:
         return None
     return "every OrganizationAccountAccessRole must require MFA (applied) first: " + "; ".join(problems)
+
+
+def flag_blocker(project: Project) -> Optional[str]:
+    """Why MFA_ENABLED=true may not be written yet (§5.8: step 5 before step 6): a backend still on
+    base credentials (no role_arn) would make the MFA entrypoint exit 150 there (MFA002's state)."""
+    if project.state.mode != "iam":
+        return None
+    waiting = []
+    for account in project.accounts:
+        profile = backend_profile(account)
+        if profile is not None and (profile.is_bootstrap or profile.is_base_credentials):
+            waiting.append(f"{account.backend_path} uses {profile.text}")
+    if not waiting:
+        return None
+    return (
+        "every backend must use a role profile first (with MFA on the entrypoint exits 150 for "
+        "base credentials): " + "; ".join(waiting)
+    )
 
 
 def target_profile(project: Project, account: Account) -> Optional[str]:

@@ -24,27 +24,43 @@ def layers_by_account(files: tuple[str, ...], accounts: list[str]) -> dict[str, 
     return {account: sorted(found) for account, found in layers.items()}
 
 
-def management_directory(accounts: list[str], layers: dict[str, list[str]], override: Optional[str]) -> Optional[str]:
-    """Configured, else the account with global/organizations, else `management`, else `root`."""
+def management_directory(
+    accounts: list[str],
+    layers: dict[str, list[str]],
+    override: Optional[str],
+    names: Optional[dict[str, str]] = None,
+) -> Optional[str]:
+    """Configured, else the account with global/organizations, else the one named `management`,
+    else `root` (the directory name or its `environment`, e.g. dir `mgmt/` with environment management)."""
     if override:
         return override if override in accounts else None
     for account in accounts:
         if f"{account}/global/organizations" in layers.get(account, ()):
             return account
-    return next((name for name in ("management", "root") if name in accounts), None)
+    names = names or {}
+    for name in ("management", "root"):
+        found = [a for a in accounts if a == name] or [a for a in accounts if names.get(a) == name]
+        if found:
+            return found[0]
+    return None
 
 
 def load_accounts(reader: Reader, management_override: Optional[str]) -> tuple[Account, ...]:
     files = reader.index.files
     directories = account_directories(files)
     layers = layers_by_account(files, directories)
-    management = management_directory(directories, layers, management_override)
+    docs = {
+        d: reader.hcl(f"{d}/config/account.tfvars") if reader.index.exists(f"{d}/config/account.tfvars") else None
+        for d in directories
+    }
+    names = {d: literal_str(doc.body.get("environment")) or d if doc else d for d, doc in docs.items()}
+    management = management_directory(directories, layers, management_override, names)
     accounts = []
     for directory in directories:
         backend_path = f"{directory}/config/backend.tfvars"
         document = reader.hcl(backend_path)
         account_tfvars = f"{directory}/config/account.tfvars"
-        account_doc = reader.hcl(account_tfvars) if reader.index.exists(account_tfvars) else None
+        account_doc = docs[directory]
         environment = account_doc.body.get("environment") if account_doc else None
         accounts.append(
             Account(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from mfa_guard.load.reader import Reader
+from mfa_guard.load.reader import Reader, duplicate_problems
 from mfa_guard.model import Account, Group, IdentityLayer, Role, User, literal_str
 from mfa_guard.parse.hcl_types import Block, Expr, HclDocument
 from mfa_guard.span import Located
@@ -23,13 +23,13 @@ _ROLE_NAMES = {
     "finops": "finops",
     "auditor": "auditor",
 }
+# Machine words come before `auditor`/`admin`: `iam_assumable_role_drata_auditor` is a third-party
+# integration (must stay without MFA, §3), not the human Auditor role.
 _MODULE_WORDS = (
     ("oaar", "oaar"),
     ("devops", "devops"),
     ("secops", "secops"),
     ("finops", "finops"),
-    ("auditor", "auditor"),
-    ("admin", "admin"),
     ("deploy_master", "machine"),
     ("deploymaster", "machine"),
     ("atlantis", "machine"),
@@ -38,6 +38,8 @@ _MODULE_WORDS = (
     ("north_cloud", "machine"),
     ("drata", "machine"),
     ("github", "machine"),
+    ("auditor", "auditor"),
+    ("admin", "admin"),
     ("service", "service"),
 )
 
@@ -82,6 +84,8 @@ def load_identity_layer(reader: Reader, account: Account) -> Optional[IdentityLa
     for document in documents:
         for block in document.body.blocks_of("module"):
             kind = module_kind(block)
+            if kind is not None:
+                reader.problems.extend(duplicate_problems(document.path, block.body))
             if kind == "iam-assumable-role":
                 module_source = literal_str(block.body.get("source")) or ""
                 oidc = "with-oidc" in module_source

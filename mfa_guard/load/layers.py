@@ -54,18 +54,25 @@ def resolve_profile(expression: str, backend_profile: Optional[str], short: Opti
     return None if "${" in value or "%{" in value else value
 
 
+_OUTPUT_BLOCK = re.compile(r"^[ \t]*output\b", re.M)
+
+
 def secret_outputs(reader: Reader, accounts: tuple[Account, ...], wanted: Pattern[str]) -> list[Output]:
-    """Outputs of every layer's outputs.tf whose text can mention a secret (cheap check first)."""
+    """Outputs of every layer whose text can mention a secret (cheap checks first). Terraform reads
+    every *.tf of a layer, so outputs in output.tf, or in users.tf next to the module, count as much
+    as in outputs.tf: files named for outputs are read, and any .tf read for another reason is searched."""
+    layers = {layer for account in accounts for layer in account.layers}
     found: list[Output] = []
-    for account in accounts:
-        for layer in account.layers:
-            relpath = f"{layer}/outputs.tf"
-            if not reader.index.exists(relpath):
-                continue
-            source = reader.text(relpath)
-            if source is None or not wanted.search(source.text):
-                continue
-            document = reader.hcl(relpath)
-            if document is not None:
-                found.extend(Output(document.path, block) for block in document.body.blocks_of("output"))
+    for relpath in reader.index.files:
+        layer, _, name = relpath.rpartition("/")
+        if layer not in layers or not name.endswith(".tf"):
+            continue
+        if "output" not in name and reader.index.real(relpath) not in reader.sources:
+            continue  # never read a file only for this (a 10 MB dump.tf does not matter)
+        source = reader.text(relpath)
+        if source is None or not _OUTPUT_BLOCK.search(source.text) or not wanted.search(source.text):
+            continue
+        document = reader.hcl(relpath)
+        if document is not None:
+            found.extend(Output(document.path, block) for block in document.body.blocks_of("output"))
     return found

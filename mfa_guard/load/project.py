@@ -15,7 +15,7 @@ from mfa_guard.discover import FileIndex, walk
 from mfa_guard.load.accounts import load_accounts
 from mfa_guard.load.identities import load_identity_layer
 from mfa_guard.load.layers import layer_profiles, secret_outputs
-from mfa_guard.load.reader import Reader
+from mfa_guard.load.reader import Reader, duplicate_problems
 from mfa_guard.load.short_name import short_name_sources
 from mfa_guard.model import ParseProblem, Project, ShortNameSource
 from mfa_guard.phase import infer_state
@@ -53,6 +53,8 @@ def load_project(root: Path, options: Optional[LoadOptions] = None) -> Project:
     project_yaml = reader.yaml("project.yaml") if index.exists("project.yaml") else None
     common_path = _common_path(index)
     common = reader.hcl(common_path) if common_path else None
+    if common is not None:
+        reader.problems.extend(duplicate_problems(common.path, common.body))
     accounts = load_accounts(reader, options.management_account)
     root_env = next((env for env in envs if env.directory == ""), None)
     short_names = short_name_sources(common, root_env, project_yaml, accounts)

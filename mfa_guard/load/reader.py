@@ -8,8 +8,8 @@ from typing import Optional
 from mfa_guard.cache import PickleStore, digest
 from mfa_guard.discover import FileIndex
 from mfa_guard.model import ParseProblem
-from mfa_guard.parse.dotenv import EnvFile, parse_env
-from mfa_guard.parse.hcl_types import HclDocument, HclSyntaxError
+from mfa_guard.parse.dotenv import EnvEntry, EnvFile, parse_env
+from mfa_guard.parse.hcl_types import Attribute, Body, HclDocument, HclSyntaxError
 from mfa_guard.parse.yamlfile import YamlSyntaxError, YamlValue, parse_yaml
 from mfa_guard.source import ReadProblem, SourceFile, read_source
 from mfa_guard.span import Span
@@ -75,8 +75,19 @@ class Reader:
         return cached
 
     def env(self, relpath: str, directory: str) -> Optional[EnvFile]:
+        """Lines yaenv rejects make every leverage command fail, so they are syntax problems; the
+        readable entries are still used."""
         source = self.text(relpath)
-        return None if source is None else parse_env(source, directory)
+        if source is None:
+            return None
+        env = parse_env(source, directory)
+        for problem in env.problems:
+            self.problems.append(ParseProblem(source.path, problem.message, problem.span, "syntax"))
+        for entry in env.entries:
+            message = _yaenv_rejects(source, entry)
+            if message is not None:
+                self.problems.append(ParseProblem(source.path, message, entry.line_span, "syntax"))
+        return env
 
     def yaml(self, relpath: str) -> Optional[YamlValue]:
         source = self.text(relpath)
@@ -95,3 +106,38 @@ class Reader:
         offset = min(source.index.line_start(line) + column - 1, len(source.text))
         span = source.index.span(source.path, offset, offset)
         self.problems.append(ParseProblem(source.path, message, span, "syntax"))
+
+
+def _yaenv_rejects(source: SourceFile, entry: EnvEntry) -> Optional[str]:
+    """Values yaenv 1.5.3 raises EnvError on (checked against it): an unbalanced quote, or a second
+    token after the value ("Surplus token"). `export` lines are ENV001's."""
+    if entry.exported:
+        return None
+    raw = entry.raw_value
+    if not entry.quote:
+        if raw[:1] in ("'", '"') or raw[-1:] in ("'", '"'):
+            return f"{entry.key}: unbalanced quote; yaenv raises 'Mismatched quotes' and rejects the file"
+        if any(char.isspace() for char in raw):
+            return f"{entry.key}: an unquoted value with a blank; yaenv raises 'Surplus token' and rejects the file"
+        return None
+    after = source.text[entry.value_span.end : entry.line_span.end].strip()
+    if after and not after.startswith("#"):
+        return f"{entry.key}: text after the closing quote; yaenv raises 'Surplus token' and rejects the file"
+    return None
+
+
+def duplicate_problems(path: str, body: Body) -> list[ParseProblem]:
+    """Terraform (and python-hcl2, how the CLI reads common.tfvars) rejects a repeated attribute,
+    so the last value is not taken as meant: the file is reported (PAR001)."""
+    first: dict[str, Attribute] = {}
+    for attribute in body.attributes:
+        first.setdefault(attribute.name, attribute)
+    problems = []
+    for attribute in body.duplicates():
+        line = first[attribute.name].span.line
+        message = (
+            f"`{attribute.name}` is set again (first on line {line}): Terraform and python-hcl2 (the "
+            "Leverage CLI) reject duplicate attributes"
+        )
+        problems.append(ParseProblem(path, message, attribute.name_span, "syntax"))
+    return problems

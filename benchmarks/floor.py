@@ -15,7 +15,7 @@ def main(root: str) -> int:
         dirs[:] = [d for d in dirs if d not in (".git", ".terraform")]
         for name in files:
             if name.endswith((".tf", ".tfvars")) or name == "build.env":
-                with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as stream:
+                with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as stream:  # noqa: PTH118,PTH123 - the floor is plain os/open on purpose
                     hits += len(PATTERN.findall(stream.read()))
     print(hits)
     return 0

@@ -11,19 +11,50 @@ some layers are disabled (` --`) and some have their own build.env.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 from pathlib import Path
 
 REGIONS = ("us-east-1", "us-east-2")
 LAYERS = (
-    "base-tf-backend", "security-base", "base-network", "databases-mysql", "databases-pgsql",
-    "k8s-eks/cluster", "k8s-eks/identities", "k8s-eks/k8s-components", "storage", "notifications",
-    "secrets-manager", "tools-vpn-server", "security-keys", "cdn-s3-frontend", "ec2-fleet", "aws-backup",
+    "base-tf-backend",
+    "security-base",
+    "base-network",
+    "databases-mysql",
+    "databases-pgsql",
+    "k8s-eks/cluster",
+    "k8s-eks/identities",
+    "k8s-eks/k8s-components",
+    "storage",
+    "notifications",
+    "secrets-manager",
+    "tools-vpn-server",
+    "security-keys",
+    "cdn-s3-frontend",
+    "ec2-fleet",
+    "aws-backup",
 )
-ACCOUNT_NAMES = ("management", "security", "shared", "network", "apps-devstg", "apps-prd", "data-science", "logs", "backups", "sandbox")
-USERS = ("natasha.romanoff", "tony.stark", "steve.rogers", "bruce.banner", "wanda.maximoff", "peter.parker", "carol.danvers")
+ACCOUNT_NAMES = (
+    "management",
+    "security",
+    "shared",
+    "network",
+    "apps-devstg",
+    "apps-prd",
+    "data-science",
+    "logs",
+    "backups",
+    "sandbox",
+)
+USERS = (
+    "natasha.romanoff",
+    "tony.stark",
+    "steve.rogers",
+    "bruce.banner",
+    "wanda.maximoff",
+    "peter.parker",
+    "carol.danvers",
+)
 
 
 def account_names(count: int) -> list[str]:
@@ -44,13 +75,13 @@ def header(title: str) -> str:
 def config_tf(account: str, layer: str, rng: random.Random) -> str:
     extra = ""
     if rng.random() < 0.3:
-        extra = f'''
-provider "aws" {{
+        extra = """
+provider "aws" {
   alias   = "shared"
   region  = var.region
-  profile = "${{var.project}}-shared-devops"
-}}
-'''
+  profile = "${var.project}-shared-devops"
+}
+"""
     return f'''{header("Providers")}provider "aws" {{
   region  = var.region
   profile = var.profile
@@ -86,12 +117,12 @@ provider "aws" {{
 def variables_tf(rng: random.Random) -> str:
     blocks = []
     for i in range(rng.randint(6, 12)):
-        blocks.append(f'''variable "setting_{i}" {{
+        blocks.append(f"""variable "setting_{i}" {{
   description = "Layer setting number {i}, documented for operators"
   type        = {rng.choice(["string", "number", "bool", "list(string)", "map(string)"])}
   default     = null
 }}
-''')
+""")
     return header("Layer variables") + "\n".join(blocks)
 
 
@@ -112,7 +143,10 @@ def locals_tf(account: str, layer: str) -> str:
 def resource_tf(layer: str, rng: random.Random) -> str:
     modules = []
     for i in range(rng.randint(4, 8)):
-        inputs = "\n".join(f'  input_{j:<10} = "{rng.choice(["alpha", "beta", "gamma", "delta"])}-{rng.randint(1, 999)}"' for j in range(rng.randint(12, 24)))
+        inputs = "\n".join(
+            f'  input_{j:<10} = "{rng.choice(["alpha", "beta", "gamma", "delta"])}-{rng.randint(1, 999)}"'
+            for j in range(rng.randint(12, 24))
+        )
         modules.append(f'''#
 # {layer} component {i}: see the layer README for the operational notes, the
 # runbook for rotations, and the dashboards of the owning team before changing it.
@@ -129,11 +163,14 @@ module "{layer.replace("/", "_").replace("-", "_")}_{i}" {{
 
 
 def outputs_tf(layer: str, rng: random.Random) -> str:
-    blocks = [f'''output "{layer.replace("/", "_")}_id_{i}" {{
+    blocks = [
+        f'''output "{layer.replace("/", "_")}_id_{i}" {{
   description = "Identifier {i}"
   value       = module.{layer.replace("/", "_").replace("-", "_")}_0.id
 }}
-''' for i in range(rng.randint(1, 4))]
+'''
+        for i in range(rng.randint(1, 4))
+    ]
     return "\n".join(blocks)
 
 
@@ -141,7 +178,10 @@ def roles_tf(account: str, management: bool, rng: random.Random) -> str:
     roles = [("oaar", "OrganizationAccountAccessRole", "management", "true", 3600)]
     if not management:
         roles += [("devops", "DevOps", "security", "true", 43200), ("auditor", "Auditor", "security", "false", 3600)]
-    roles += [("deploy_master", "DeployMaster", "security", "false", 3600), ("grafana", "Grafana", "shared", "false", 3600)]
+    roles += [
+        ("deploy_master", "DeployMaster", "security", "false", 3600),
+        ("grafana", "Grafana", "shared", "false", 3600),
+    ]
     blocks = []
     for module, role, trusted, mfa, age in roles:
         blocks.append(f'''{header("Assumable Role: " + role)}module "iam_assumable_role_{module}" {{
@@ -178,8 +218,13 @@ def identities(root: Path, account: str, management: bool, rng: random.Random) -
     write(layer / "config.tf", config_tf(account, "identities", rng))
     write(layer / "roles.tf", roles_tf(account, management, rng))
     user_map = "\n".join(f'    "{u}" = {{ groups = ["admins"] }}' for u in users)
-    write(layer / "locals.tf", locals_tf(account, "base-identities").replace("\n}\n", f"\n\n  users = {{\n{user_map}\n  }}\n}}\n", 1))
-    write(layer / "users.tf", '''module "user" {
+    write(
+        layer / "locals.tf",
+        locals_tf(account, "base-identities").replace("\n}\n", f"\n\n  users = {{\n{user_map}\n  }}\n}}\n", 1),
+    )
+    write(
+        layer / "users.tf",
+        """module "user" {
   for_each = local.users
   source   = "github.com/binbashar/terraform-aws-iam.git//modules/iam-user?ref=v4.24.1"
 
@@ -191,8 +236,11 @@ def identities(root: Path, account: str, management: bool, rng: random.Random) -
 
   tags = local.tags
 }
-''')
-    write(layer / "groups.tf", f'''module "iam_group_admins" {{
+""",
+    )
+    write(
+        layer / "groups.tf",
+        f"""module "iam_group_admins" {{
   source = "github.com/binbashar/terraform-aws-iam.git//modules/iam-group-with-policies?ref=v4.24.1"
 
   name                              = "admins"
@@ -200,7 +248,8 @@ def identities(root: Path, account: str, management: bool, rng: random.Random) -
   attach_iam_self_management_policy = true
   custom_group_policy_arns          = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }}
-''')
+""",
+    )
     outputs = [header("users.tf sensitive data output (alphabetically ordered)")]
     for user in users:
         key = user.replace(".", "_")
@@ -217,7 +266,10 @@ output "user_{key}_login_profile_encrypted_password" {{
 ''')
     write(layer / "outputs.tf", "\n".join(outputs))
     for user in users:
-        write(layer / "keys" / user, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEbenchmark\n-----END PGP PUBLIC KEY BLOCK-----\n")
+        write(
+            layer / "keys" / user,
+            "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEbenchmark\n-----END PGP PUBLIC KEY BLOCK-----\n",
+        )
 
 
 def layer(root: Path, account: str, name: str, rng: random.Random, region: str = "us-east-1") -> None:
@@ -229,7 +281,7 @@ def layer(root: Path, account: str, name: str, rng: random.Random, region: str =
     write(directory / "outputs.tf", outputs_tf(name, rng))
     link = directory / "common-variables.tf"
     depth = len(directory.relative_to(root).parts)
-    os.symlink("../" * depth + "config/common-variables.tf", link)
+    link.symlink_to("../" * depth + "config/common-variables.tf")
 
 
 def generate(out: Path, scale: int, seed: int) -> Path:
@@ -238,14 +290,42 @@ def generate(out: Path, scale: int, seed: int) -> Path:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     names = account_names(10 * scale)
-    write(out / "build.env", "# Project settings\nPROJECT=bb\n\n# General\nMFA_ENABLED=true\n\n# Terraform\nTERRAFORM_IMAGE_TAG=1.6.0-0.2.0\n")
-    accounts = "\n".join(f'  {n} = {{\n    email = "aws+{n}@example.com",\n    id    = "{100000000000 + i}"\n  }}' for i, n in enumerate(names))
-    write(out / "config" / "common.tfvars", f'project = "bb"\nproject_long = "binbash"\nregion_primary = "us-east-1"\nregion_secondary = "us-east-2"\n\naccounts = {{\n{accounts}\n}}\n\nsso_enabled = false\n')
-    write(out / "config" / "common-variables.tf", "".join(f'variable "{v}" {{\n  type = string\n}}\n\n' for v in ("project", "project_long", "region_primary", "region_secondary", "environment", "profile", "bucket", "dynamodb_table", "encrypt")))
+    write(
+        out / "build.env",
+        "# Project settings\nPROJECT=bb\n\n# General\nMFA_ENABLED=true\n\n# Terraform\nTERRAFORM_IMAGE_TAG=1.6.0-0.2.0\n",
+    )
+    accounts = "\n".join(
+        f'  {n} = {{\n    email = "aws+{n}@example.com",\n    id    = "{100000000000 + i}"\n  }}'
+        for i, n in enumerate(names)
+    )
+    write(
+        out / "config" / "common.tfvars",
+        f'project = "bb"\nproject_long = "binbash"\nregion_primary = "us-east-1"\nregion_secondary = "us-east-2"\n\naccounts = {{\n{accounts}\n}}\n\nsso_enabled = false\n',
+    )
+    write(
+        out / "config" / "common-variables.tf",
+        "".join(
+            f'variable "{v}" {{\n  type = string\n}}\n\n'
+            for v in (
+                "project",
+                "project_long",
+                "region_primary",
+                "region_secondary",
+                "environment",
+                "profile",
+                "bucket",
+                "dynamodb_table",
+                "encrypt",
+            )
+        ),
+    )
     for index, account in enumerate(names):
         management = index == 0
         profile = f"bb-{account}-oaar" if management or index < 3 else f"bb-{account}-devops"
-        write(out / account / "config" / "backend.tfvars", f'{header("Backend Configuration")}\n# AWS Profile (required by the backend but also used for other resources)\nprofile = "{profile}"\n\n# S3 bucket\nbucket = "bb-{account}-terraform-backend"\n\n# AWS region\nregion = "us-east-1"\n\n# Enable encryption\nencrypt = true\n\n# DynamoDB table\ndynamodb_table = "bb-{account}-terraform-backend"\n')
+        write(
+            out / account / "config" / "backend.tfvars",
+            f'{header("Backend Configuration")}\n# AWS Profile (required by the backend but also used for other resources)\nprofile = "{profile}"\n\n# S3 bucket\nbucket = "bb-{account}-terraform-backend"\n\n# AWS region\nregion = "us-east-1"\n\n# Enable encryption\nencrypt = true\n\n# DynamoDB table\ndynamodb_table = "bb-{account}-terraform-backend"\n',
+        )
         write(out / account / "config" / "account.tfvars", f'environment = "{account}"\n')
         identities(out, account, management, rng)
         if management:

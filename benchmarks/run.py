@@ -60,7 +60,15 @@ def measure(command: list[str], env: dict[str, str], cwd: Optional[Path] = None)
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def run_case(name: str, scale: int, runs: int, command: list[str], env: dict[str, str], before: Callable[[], None] = lambda: None, cwd: Optional[Path] = None) -> Result:
+def run_case(
+    name: str,
+    scale: int,
+    runs: int,
+    command: list[str],
+    env: dict[str, str],
+    before: Callable[[], None] = lambda: None,
+    cwd: Optional[Path] = None,
+) -> Result:
     before()
     measure(command, env, cwd)  # one unmeasured run: file system cache and parser tables warm
     samples = []
@@ -78,7 +86,7 @@ def precommit_repo(repo: Path) -> Path:
         subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
     config.write_text(
         "repos:\n- repo: local\n  hooks:\n  - id: mfa-guard\n    name: mfa-guard\n"
-        f"    entry: {PYTHON} -m mfa_guard check\n    language: system\n    pass_filenames: false\n    always_run: true\n",
+        f"    entry: {Path(PYTHON).parent / 'mfa-guard'} check\n    language: system\n    pass_filenames: false\n    always_run: true\n",
         encoding="utf-8",
     )
     return repo
@@ -102,20 +110,38 @@ def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
     ]
     if scale == 1:
         precommit = precommit_repo(repo)
-        results.append(run_case("pre-commit hook", scale, runs, ["pre-commit", "run", "mfa-guard", "--all-files"], env, cwd=precommit))
-        results.append(run_case("fix --diff", scale, runs, [*MFA_GUARD, "fix", str(repo), "--diff", "--exit-zero"], env))
+        results.append(
+            run_case(
+                "pre-commit hook",
+                scale,
+                runs,
+                [PYTHON, "-m", "pre_commit", "run", "mfa-guard", "--all-files"],
+                env,
+                cwd=precommit,
+            )
+        )
+        results.append(
+            run_case("fix --diff", scale, runs, [*MFA_GUARD, "fix", str(repo), "--diff", "--exit-zero"], env)
+        )
         results.append(run_case("--version", scale, runs, [*MFA_GUARD, "--version"], env))
         if checkov:
-            results.append(run_case("checkov", scale, max(1, runs // 3), [checkov, "-d", str(repo), "--quiet", "--compact"], env))
+            results.append(
+                run_case("checkov", scale, max(1, runs // 3), [checkov, "-d", str(repo), "--quiet", "--compact"], env)
+            )
     return results
 
 
 def table(results: list[Result]) -> str:
     floors = {r.scale: r.median("wall") for r in results if r.case.startswith("floor")}
-    lines = ["| scale | case | median wall (s) | ratio to floor | median CPU (s) | peak RSS (MiB) |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| scale | case | median wall (s) | ratio to floor | median CPU (s) | peak RSS (MiB) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for r in results:
         ratio = r.median("wall") / floors[r.scale]
-        lines.append(f"| {r.scale}x | {r.case} | {r.median('wall'):.3f} | {ratio:.1f}x | {r.median('cpu'):.3f} | {max(s.rss_mib for s in r.samples):.1f} |")
+        lines.append(
+            f"| {r.scale}x | {r.case} | {r.median('wall'):.3f} | {ratio:.1f}x | {r.median('cpu'):.3f} | {max(s.rss_mib for s in r.samples):.1f} |"
+        )
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ only race to write equally valid files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -80,18 +81,19 @@ class PickleStore:
         if self.path is None or not (self.dirty or len(self.used) != len(self.entries)):
             return
         kept = {key: self.entries[key] for key in self.used}
+        temporary: Optional[Path] = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+            temporary = Path(name)
             with os.fdopen(fd, "wb") as stream:
                 pickle.dump((self.header, kept), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError as exc:
+            temporary.replace(self.path)
+        except (OSError, RecursionError, pickle.PicklingError) as exc:
             log.info("cannot write cache %s: %s", self.path, exc)
-            try:
-                os.unlink(temporary)
-            except (OSError, UnboundLocalError):
-                pass
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
 
 
 def project_store(cache_dir: Optional[Path], root: Path) -> PickleStore:

@@ -8,21 +8,26 @@ import sys
 from collections.abc import Sequence
 
 from mfa_guard import __version__
-from mfa_guard.commands import COMMANDS
+from mfa_guard.commands import COMMANDS, load
 from mfa_guard.errors import UserError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """Every command is listed; only the one named in argv is imported and fully built."""
     parser = argparse.ArgumentParser(
         prog="mfa-guard",
         description="Check and fix the MFA post-deployment state of a binbash Leverage project.",
     )
     parser.add_argument("--version", action="version", version=f"mfa-guard {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, command in COMMANDS.items():
-        sub = subparsers.add_parser(name, help=command.HELP, description=command.HELP)
+    chosen = next((arg for arg in argv if arg in COMMANDS), None)
+    for name, (_, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        if name != chosen:
+            continue
+        command = load(name)
         sub.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
         sub.add_argument("-q", "--quiet", action="store_true", help="only errors in the log")
         command.add_arguments(sub)
@@ -36,9 +41,10 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(arguments)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
         return int(exc.code or 0)
     if getattr(args, "run", None) is None:

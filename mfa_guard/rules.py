@@ -59,7 +59,9 @@ def load_rules(extra_files: Sequence[Path] = (), cache_dir: Optional[Path] = Non
 
     store = rules_store(cache_dir)
     try:
-        key = digest(*(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files, *extra_files]))
+        key = digest(
+            *(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files, *extra_files])
+        )
     except (OSError, UnicodeDecodeError):
         return _load_and_validate(directory, files, extra_files)
     cached = store.get(key)

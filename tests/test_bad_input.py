@@ -284,11 +284,19 @@ def test_bare_cr_line_endings_are_refused_not_misread(p1: Path) -> None:
     assert check(p1, "--select", "PAR,ENV")[:2] == (0, [])
 
 
-def test_bom_is_accepted_in_hcl_yaml_and_build_env(p1: Path) -> None:
-    # common.tfvars and backend.tfvars are left alone: the MFA entrypoint greps them (PRF014).
-    greppped = {"common.tfvars", "backend.tfvars"}
-    _rewrite_all(p1, lambda data: b"\xef\xbb\xbf" + data, lambda path: path.name not in greppped)
+def test_bom_is_accepted_in_hcl_and_yaml(p1: Path) -> None:
+    # common.tfvars and backend.tfvars are left alone: the MFA entrypoint greps them (PRF014);
+    # build.env too: yaenv reads a BOM as part of the first key (next test).
+    left_alone = {"common.tfvars", "backend.tfvars", "build.env"}
+    _rewrite_all(p1, lambda data: b"\xef\xbb\xbf" + data, lambda path: path.name not in left_alone)
     assert check(p1)[:2] == (0, [])
+
+
+def test_bom_in_build_env_is_a_located_error(p1: Path) -> None:
+    write(p1 / "build.env", b"\xef\xbb\xbf" + (p1 / "build.env").read_bytes())
+    code, findings, _ = check(p1)
+    assert (code, where(findings)) == (1, [("PAR001", "build.env", 1)])
+    assert "byte-order mark" in findings[0]["message"]
 
 
 def test_bom_before_a_syntax_error_keeps_columns(p1: Path) -> None:

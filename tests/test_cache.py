@@ -76,7 +76,9 @@ def test_another_tool_version_ignores_the_cache(project, tmp_path, monkeypatch) 
     assert parsed, "a cache written by another version must not be used"
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", pickle.dumps(("foreign", {"x": 1}))[:-3], pickle.dumps([1, 2])])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"not a pickle", pickle.dumps(("foreign", {"x": 1}))[:-3], pickle.dumps([1, 2])]
+)
 def test_corrupt_cache_is_ignored_and_rebuilt(project, tmp_path, garbage: bytes) -> None:
     root = project("p1")
     cache_dir = tmp_path / "cache"

@@ -32,7 +32,8 @@ MFA_ON_MANUAL = "set MFA_ENABLED=true in the root build.env (`mfa-guard fix` doe
 
 
 def _local(ctx: CheckContext) -> Optional[LocalState]:
-    return ctx.settings.local
+    """The local AWS files, or None: not loaded, or the mode (IAM/SSO) cannot be told from the files."""
+    return None if ctx.project.state.mode == "unknown" else ctx.settings.local
 
 
 def _iam_role_uses(ctx: CheckContext, local: LocalState) -> Iterator[tuple[Use, AwsSection]]:

@@ -39,8 +39,9 @@ def _referenced(output: Output, patterns: Sequence[re.Pattern[str]]) -> Optional
     if value is None:
         return None
     text = value.value.text
+    searched = text if text.lstrip().startswith("<<") else without_comments(text)
     for pattern in patterns:
-        match = pattern.search(text)
+        match = pattern.search(searched)
         if match is None:
             continue
         heredoc = text.lstrip().startswith("<<")
@@ -53,6 +54,33 @@ def _referenced(output: Output, patterns: Sequence[re.Pattern[str]]) -> Optional
             end += 1
         return f"`{text[start:end]}`"
     return None
+
+
+def without_comments(text: str) -> str:
+    """`text` with `#`, `//` and `/* */` comments outside strings blanked (same length and lines)."""
+    chars = list(text)
+    index, in_string = 0, False
+    while index < len(chars):
+        char = chars[index]
+        if in_string:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "#" or text.startswith("//", index):
+            end = text.find("\n", index)
+            end = len(text) if end < 0 else end
+            chars[index:end] = " " * (end - index)
+            index = end
+        elif text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            end = len(text) if end < 0 else end + 2
+            chars[index:end] = ["\n" if c == "\n" else " " for c in text[index:end]]
+            index = end
+        index += 1
+    return "".join(chars)
 
 
 def _in_literal(text: str, position: int) -> bool:

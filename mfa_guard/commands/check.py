@@ -26,8 +26,6 @@ from mfa_guard.commands.profiles import (
 )
 from mfa_guard.report import Report
 
-HELP = "check a Leverage project and report findings"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_analysis_arguments(parser)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mfa_guard.commands.arguments import add_rule_files_argument
 from mfa_guard.errors import UserError
 from mfa_guard.rules import Rule, find_rule, load_rules
-
-HELP = "show the documentation of one rule"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rule", metavar="ID|NAME")
+    add_rule_files_argument(parser)
 
 
 def render_rule(rule: Rule) -> str:
@@ -33,7 +33,7 @@ def render_rule(rule: Rule) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    rule = find_rule(load_rules(), args.rule)
+    rule = find_rule(load_rules(args.rule_files), args.rule)
     if rule is None:
         raise UserError(f"no rule {args.rule!r} (see `mfa-guard rules`)")
     sys.stdout.write(render_rule(rule))

@@ -16,7 +16,6 @@ from mfa_guard.fix.plan import TARGETS, build_plan
 from mfa_guard.fix.render import render_dry_run, render_fix_summary, render_plan
 from mfa_guard.report import Report
 
-HELP = "apply the safe fixes (and guarded ones with --guarded), then report what is left"
 MACHINE_FORMATS = ("json", "sarif", "github")
 
 

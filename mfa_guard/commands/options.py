@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional, TextIO
 
 from mfa_guard.analysis import Analysis, Options
+from mfa_guard.commands.arguments import add_rule_files_argument
 from mfa_guard.errors import UserError
 from mfa_guard.findings import SEVERITIES, Finding, severity_rank
 from mfa_guard.report import FORMATS, Report, renderer
@@ -47,15 +48,7 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="RULES",
         help="skip these rules; comma-separated",
     )
-    parser.add_argument(
-        "--rules",
-        dest="rule_files",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="also load the team rules of FILE (one rule or `rules: [...]`; repeatable)",
-    )
+    add_rule_files_argument(parser)
     parser.add_argument(
         "--target-phase", choices=PHASE_CHOICES, help="the phase of the guide to check against (default: inferred)"
     )

@@ -15,8 +15,6 @@ from mfa_guard.fix.plan import TARGETS, Plan, build_plan, oaar_digest
 from mfa_guard.fix.render import plan_json, render_plan
 from mfa_guard.model import Project
 
-HELP = "print the ordered steps (file edits and commands) from the current state to p1 or p2"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_analysis_arguments(parser)

@@ -17,7 +17,6 @@ from mfa_guard.local.plan import Step, build_plan, unplanned
 from mfa_guard.local.usage import used_profiles
 from mfa_guard.report import Report
 
-HELP = "check the local ~/.aws/<short> profiles the project needs and print (or run) the commands that fix them"
 LOCAL_RULES = ("LOC",)
 EXIT_UNREADABLE = 2
 

@@ -6,17 +6,17 @@ import argparse
 import json
 import sys
 
+from mfa_guard.commands.arguments import add_rule_files_argument
 from mfa_guard.rules import load_rules
-
-HELP = "list the rules"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_rule_files_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    rules = load_rules()
+    rules = load_rules(args.rule_files)
     if args.format == "json":
         rows = [{"id": r.id, "name": r.name, "severity": r.severity, "fix": r.fix, "summary": r.summary} for r in rules]
         json.dump(rows, sys.stdout, indent=2)

@@ -12,8 +12,6 @@ from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, analysis_options
 from mfa_guard.suppress import Use
 
-HELP = "list the inline suppressions of the project and whether each is still used"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_analysis_arguments(parser)

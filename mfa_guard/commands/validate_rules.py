@@ -8,8 +8,6 @@ from pathlib import Path
 
 from mfa_guard.rules import load_rules
 
-HELP = "validate rule files (the built-in ones and any FILE given)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE")

@@ -91,8 +91,14 @@ def _oaar_roles(project: Project, directory: str) -> list[Role]:
 
 def build_plan(project: Project, target: str, facts: Optional[Facts] = None) -> Plan:
     facts = facts or Facts()
-    if project.state.mode != "iam":
+    if project.state.mode == "sso":
         return Plan(target, (), "the project is in SSO mode (sso_enabled is truthy): the IAM/MFA guide does not apply")
+    if project.state.mode != "iam":
+        return Plan(
+            target,
+            (),
+            "the mode (IAM or SSO) cannot be told from config/common.tfvars (unreadable, or sso_enabled is an expression): fix that first",
+        )
     if target not in TARGETS:
         return Plan(target, (), f"no steps lead to {target}: the plan goes from the bootstrap state to p1 or p2")
     if project.short_name is None:

@@ -37,9 +37,10 @@ VALUE = 'module.user["natasha.romanoff"].iam_user_login_profile_encrypted_passwo
 
 def test_crlf_bom_tabs_and_no_final_newline_are_kept(project, cli: Runner) -> None:
     root = project("p1")
-    env = "\ufeff# Project settings\r\nPROJECT=me\r\n\r\n# General\r\nMFA_ENABLED=false # was on\r\n\r\nTERRAFORM_IMAGE_TAG=1.6.0-0.2.0"
+    # build.env cannot carry a BOM (yaenv rejects it: PAR001); the HCL file carries one instead.
+    env = "# Project settings\r\nPROJECT=me\r\n\r\n# General\r\nMFA_ENABLED=false # was on\r\n\r\nTERRAFORM_IMAGE_TAG=1.6.0-0.2.0"
     (root / "build.env").write_bytes(env.encode("utf-8"))
-    outputs = f'output "user_natasha_romanoff_login_profile_encrypted_password" {{\r\n\tvalue = {VALUE}\r\n}}'
+    outputs = f'\ufeffoutput "user_natasha_romanoff_login_profile_encrypted_password" {{\r\n\tvalue = {VALUE}\r\n}}'
     (root / OUTPUTS).write_bytes(outputs.encode("utf-8"))
     code, out, err = cli("fix", str(root), "--format", "plain")
     assert code == 0, out + err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -40,8 +41,16 @@ class FileIndex:
         """The path to read for `relpath`: the target of an in-root symlink, else itself."""
         return self.aliases.get(relpath, relpath)
 
+    def children(self, directory: str) -> tuple[str, ...]:
+        """The files directly inside `directory` (repo-relative; "" for the root), in order."""
+        return self._children.get(directory, ())  # type: ignore[attr-defined,no-any-return]
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "_set", frozenset(self.files))
+        by_directory: dict[str, list[str]] = {}
+        for relpath in self.files:
+            by_directory.setdefault(relpath.rpartition("/")[0], []).append(relpath)
+        object.__setattr__(self, "_children", {d: tuple(f) for d, f in by_directory.items()})
 
 
 def is_disabled_layer(name: str) -> bool:
@@ -100,6 +109,7 @@ def walk(root: Path, excluded: Callable[[str], bool] = lambda _path: False) -> F
     problems: list[WalkProblem] = []
     aliases: dict[str, str] = {}
     real_root = root.resolve()
+    links: list[str] = []
     stack = [""]
     while stack:
         relative_dir = stack.pop()
@@ -114,7 +124,7 @@ def walk(root: Path, excluded: Callable[[str], bool] = lambda _path: False) -> F
             if excluded(relpath):
                 continue
             if entry.is_symlink():
-                _symlink(root, real_root, relpath, files, aliases, problems)
+                links.append(relpath)  # resolved once the regular files are known
             elif entry.is_dir(follow_symlinks=False):
                 if entry.name in SKIPPED_DIRS or entry.name.startswith("."):
                     continue
@@ -124,7 +134,39 @@ def walk(root: Path, excluded: Callable[[str], bool] = lambda _path: False) -> F
                 stack.append(relpath)
             elif entry.is_file(follow_symlinks=False):
                 files.append(relpath)
+    regular = frozenset(files)
+    for relpath in links:
+        quick = _plain_link_target(root, relpath, regular)
+        if quick is not None:
+            aliases[relpath] = quick
+            files.append(relpath)
+        else:
+            _symlink(root, real_root, relpath, files, aliases, problems)
     return FileIndex(root, tuple(sorted(files)), tuple(sorted(disabled)), tuple(problems), aliases)
+
+
+def _plain_link_target(root: Path, relpath: str, regular: frozenset[str]) -> Optional[str]:
+    """The common case in a few syscalls: a relative link to a file the walk found (so inside).
+
+    The lexical target must be a regular file of the walk and the very file the OS resolves to
+    (same inode); anything else (loops, links to links or out of the root) takes the full path.
+    """
+    link = root / relpath
+    try:
+        resolved = link.stat()
+        target = link.readlink()
+    except OSError:
+        return None
+    if target.is_absolute():
+        return None
+    candidate = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target.as_posix()))
+    if candidate not in regular:
+        return None
+    try:
+        found = (root / candidate).stat()
+    except OSError:
+        return None
+    return candidate if (found.st_ino, found.st_dev) == (resolved.st_ino, resolved.st_dev) else None
 
 
 def _symlink(

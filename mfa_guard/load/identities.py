@@ -68,8 +68,7 @@ def load_identity_layer(reader: Reader, account: Account) -> Optional[IdentityLa
     directory = account.identities_layer
     if directory not in account.layers:
         return None
-    prefix = directory + "/"
-    children = [f for f in reader.index.files if f.startswith(prefix) and "/" not in f[len(prefix) :]]
+    children = reader.index.children(directory)
     documents: list[HclDocument] = []
     for relpath in children:
         if not relpath.endswith(".tf"):
@@ -94,8 +93,7 @@ def load_identity_layer(reader: Reader, account: Account) -> Optional[IdentityLa
                 users.append(User(account.directory, document.path, block, _user_names(block, locals_)))
             elif kind == "iam-group-with-policies":
                 groups.append(Group(account.directory, document.path, block))
-    keys_prefix = prefix + "keys/"
-    key_files = frozenset(f[len(keys_prefix) :] for f in reader.index.files if f.startswith(keys_prefix))
+    key_files = frozenset(f.rpartition("/")[2] for f in reader.index.children(f"{directory}/keys"))
     return IdentityLayer(account.directory, directory, tuple(roles), tuple(users), tuple(groups), key_files)
 
 

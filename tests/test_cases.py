@@ -43,3 +43,20 @@ def test_every_rule_has_a_failing_and_a_passing_case() -> None:
     missing_passing = sorted(r.id for r in load_rules() if r.id not in passing)
     assert missing_failing == [], f"rules without a failing case: {missing_failing}"
     assert missing_passing == [], f"rules without a passing case: {missing_passing}"
+
+
+def test_every_fixable_rule_has_a_golden_fix_case() -> None:
+    """A case with a `fixed:` section whose finding the fix removes (OUT002 keeps its finding by
+    design: the plaintext secret stays in state until rotated; its fix only adds the flag)."""
+    from mfa_guard.rules import load_rules
+
+    keeps_finding = {"OUT002"}
+    covered: set[str] = set()
+    for case in CASES:
+        if not case.fixed or not case.fixed.get("replace"):
+            continue
+        before = {e["rule"] for e in case.expect}
+        after = {e["rule"] for e in case.fixed.get("expect") or []}
+        covered |= (before - after) | (before & keeps_finding)
+    fixable = sorted(r.id for r in load_rules() if r.fix != "manual" and r.id not in covered)
+    assert fixable == [], f"fixable rules without a golden before/after case: {fixable}"

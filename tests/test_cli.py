@@ -309,3 +309,15 @@ def test_python_dash_m_and_version(project: Callable[[str], Path]) -> None:
     help_result = run_cli("check", "--help")
     assert help_result.returncode == 0 and "--rules FILE" in help_result.stdout
     assert run_cli("check", cwd=project("p1")).returncode == 0
+
+
+def test_the_report_says_when_common_tfvars_example_was_read(project: Callable[[str], Path]) -> None:
+    root = project("p1")
+    (root / "config" / "common.tfvars").rename(root / "config" / "common.tfvars.example")
+    console = run_cli("check", str(root))
+    assert console.returncode == 0, console.stderr
+    assert "note: read config/common.tfvars.example (config/common.tfvars not found)" in console.stdout
+    report = json.loads(run_cli("check", str(root), "--format", "json").stdout)
+    assert report["project"]["common_tfvars"] == "config/common.tfvars.example"
+    real = json.loads(run_cli("check", str(project("p2")), "--format", "json").stdout)
+    assert real["project"]["common_tfvars"] == "config/common.tfvars"

@@ -30,6 +30,9 @@ def render(report: Report, stream: TextIO, color: bool = False) -> None:
             if f.companion:
                 console.print(Text(f"          then run: {f.companion}", style="dim"))
         console.print()
+    project = report.project
+    if project is not None and project.common_path and project.common_path.endswith(".example"):
+        console.print(Text(f"note: read {project.common_path} (config/common.tfvars not found)", style="dim"))
     for note in report.notes:
         console.print(Text(note, style="dim"))
     console.print(summary_text(report), style="bold" if report.findings else "green")

@@ -38,6 +38,7 @@ def document(report: Report) -> dict[str, Any]:
             "mode": project.state.mode,
             "phase": project.state.phase,
             "target_phase": project.state.target_phase,
+            "common_tfvars": project.common_path,
             "accounts": [
                 {"directory": a.directory, "name": a.name, "management": a.is_management} for a in project.accounts
             ],

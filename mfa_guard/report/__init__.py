@@ -37,7 +37,10 @@ class Report:
 
     @property
     def guarded(self) -> int:
-        return sum(1 for f in self.findings if f.fix is not None and f.fix.applicability == "guarded")
+        """Guarded fixes `--guarded` would apply now (not those waiting on a precondition)."""
+        return sum(
+            1 for f in self.findings if f.fix is not None and f.fix.applicability == "guarded" and not f.fix.blocked_by
+        )
 
 
 Renderer = Callable[[Report, TextIO, bool], None]

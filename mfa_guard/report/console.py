@@ -25,7 +25,10 @@ def render(report: Report, stream: TextIO, color: bool = False) -> None:
             line.append(f"[{f.name}] ", style="dim")
             line.append(f.message)
             if f.fix is not None:
-                line.append(f" ({f.fix.applicability} fix available)", style="green")
+                if f.fix.blocked_by:
+                    line.append(f" (guarded fix waits on: {f.fix.blocked_by})", style="yellow")
+                else:
+                    line.append(f" ({f.fix.applicability} fix available)", style="green")
             console.print(line)
             if f.companion:
                 console.print(Text(f"          then run: {f.companion}", style="dim"))

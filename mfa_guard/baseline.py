@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from mfa_guard.engine import compose_message
-from mfa_guard.errors import UserError
+from mfa_guard.errors import UserError, read_user_file
 from mfa_guard.findings import Finding, Violation
 from mfa_guard.model import Project
 from mfa_guard.rules import Rule
@@ -93,13 +93,7 @@ def write(path: Path, text: str) -> None:
 
 
 def load(path: Path) -> Baseline:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BaselineError(f"{path}: $: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise BaselineError(f"{path}: $: not valid UTF-8") from None
-    return parse(path, text)
+    return parse(path, read_user_file(path, BaselineError))
 
 
 def parse(path: Path, text: str) -> Baseline:

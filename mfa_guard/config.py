@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from mfa_guard.discover import git_top
-from mfa_guard.errors import UserError
+from mfa_guard.errors import UserError, read_user_file
 from mfa_guard.rules import Rule
 from mfa_guard.selection import matches
 
@@ -89,13 +89,7 @@ def load_config(root: Path, explicit: Optional[Path] = None, disabled: bool = Fa
     path = explicit if explicit is not None else find_config(root)
     if path is None:
         return Config()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: $: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: $: not valid UTF-8") from None
-    return parse_config(path, text)
+    return parse_config(path, read_user_file(path, ConfigError))
 
 
 def parse_config(path: Path, text: str) -> Config:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Optional
 
+from mfa_guard.parse.hcl_lexical import comments
 from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
 
@@ -50,22 +51,10 @@ def comment_style(path: str) -> Optional[str]:
 
 
 def _hcl_comment(line: str) -> Optional[tuple[int, int]]:
-    """(marker start, body start) of the comment, skipping `#` and `//` inside strings."""
-    quoted, i = False, 0
-    while i < len(line):
-        char = line[i]
-        if quoted:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "#":
-            return i, i + 1
-        elif line.startswith("//", i):
-            return i, i + 2
-        i += 1
+    """(marker start, body start) of the line's `#` or `//` comment, skipping strings and `/* */`."""
+    for comment in comments(line):
+        if not line.startswith("/*", comment.start):
+            return comment.start, comment.body
     return None
 
 

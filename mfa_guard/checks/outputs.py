@@ -17,6 +17,7 @@ from mfa_guard.errors import UserError
 from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import insert_attribute, set_attribute
 from mfa_guard.model import Output, Project
+from mfa_guard.parse.hcl_lexical import without_comments
 from mfa_guard.span import Span
 
 _WORD = re.compile(r"\w")
@@ -54,35 +55,6 @@ def _referenced(output: Output, patterns: Sequence[re.Pattern[str]]) -> Optional
             end += 1
         return f"`{text[start:end]}`"
     return None
-
-
-def without_comments(text: str) -> str:
-    """`text` with `#`, `//` and `/* */` comments outside strings blanked (same length and lines)."""
-    if "#" not in text and "/" not in text:
-        return text  # the common case: nothing to blank
-    chars = list(text)
-    index, in_string = 0, False
-    while index < len(chars):
-        char = chars[index]
-        if in_string:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "#" or text.startswith("//", index):
-            end = text.find("\n", index)
-            end = len(text) if end < 0 else end
-            chars[index:end] = " " * (end - index)
-            index = end
-        elif text.startswith("/*", index):
-            end = text.find("*/", index + 2)
-            end = len(text) if end < 0 else end + 2
-            chars[index:end] = ["\n" if c == "\n" else " " for c in text[index:end]]
-            index = end
-        index += 1
-    return "".join(chars)
 
 
 def _in_literal(text: str, position: int) -> bool:

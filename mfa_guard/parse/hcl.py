@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 from mfa_guard.cache_dir import user_cache_dir
+from mfa_guard.parse.hcl_lexical import unterminated_string
 from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument, HclSyntaxError, Item
 from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
@@ -76,33 +77,6 @@ def _raise_syntax(source: SourceFile, line: int, column: int, exc: Exception) ->
         detail = f"unexpected character {char!r}" if char else "invalid syntax"
     line = min(line, source.text.count("\n") + 1)
     raise HclSyntaxError(f"HCL syntax error: {detail}", line, column)
-
-
-def unterminated_string(text: str) -> Optional[tuple[int, int]]:
-    """(line, column) of the first quote left open at the end of its line, skipping comments."""
-    in_block_comment = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        position, in_string, opened = 0, False, 0
-        while position < len(line):
-            char = line[position]
-            if in_block_comment:
-                if line.startswith("*/", position):
-                    in_block_comment, position = False, position + 1
-            elif in_string:
-                if char == "\\":
-                    position += 1
-                elif char == '"':
-                    in_string = False
-            elif char == "#" or line.startswith("//", position):
-                break
-            elif line.startswith("/*", position):
-                in_block_comment, position = True, position + 1
-            elif char == '"':
-                in_string, opened = True, position
-            position += 1
-        if in_string:
-            return number, opened + 1
-    return None
 
 
 def _describe(token: str) -> str:

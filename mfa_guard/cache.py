@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Optional
@@ -31,13 +32,27 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
-def _parser_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def parser_version() -> str:
+    """python-hcl2's installed version, found as the import system would find the package.
 
-    try:
-        return version("python-hcl2")
-    except PackageNotFoundError:  # pragma: no cover - hcl2 is a hard dependency
-        return "unknown"
+    importlib.metadata costs ~10 ms to import, most of a warm run's budget, so the dist-info
+    directory beside the package is read directly; the stat of the package's transformer (how
+    trees become values) is added, so an edited or oddly installed hcl2 still changes the key.
+    """
+    for entry in sys.path:
+        base = entry or os.curdir
+        transformer = os.path.join(base, "hcl2", "transformer.py")
+        try:
+            stat = os.stat(transformer)
+        except OSError:
+            continue
+        try:
+            names = os.listdir(base)
+        except OSError:
+            names = []
+        dist = next((n for n in names if n.startswith("python_hcl2-") and n.endswith(".dist-info")), "")
+        return f"{dist[len('python_hcl2-') : -len('.dist-info')]}:{stat.st_size}:{stat.st_mtime_ns}"
+    return "unknown"
 
 
 class PickleStore:
@@ -45,7 +60,7 @@ class PickleStore:
 
     def __init__(self, path: Optional[Path], scope: str) -> None:
         self.path = path
-        self.header = (FORMAT, __version__, _parser_version(), scope)
+        self.header = (FORMAT, __version__, parser_version(), scope)
         self.entries: dict[str, Any] = self._load()
         self.used: set[str] = set()
         self.dirty = False

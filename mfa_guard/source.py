@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from mfa_guard.span import LineIndex
 
@@ -28,7 +27,7 @@ class SourceFile:
     """The decoded text of one project file, with what is needed to write it back unchanged."""
 
     path: str  # repo-relative, POSIX
-    abspath: Path
+    abspath: str  # what was opened (an OS path; a str, as pathlib costs ~15 us a file)
     text: str  # decoded, BOM removed; offsets in spans index this string
     bom: bool = False
     newline: str = "\n"
@@ -64,14 +63,11 @@ def decode(data: bytes, path: str) -> tuple[str, bool]:
     return text, bom
 
 
-def read_source(root: Path, relpath: str) -> SourceFile:
+def read_source(root: str | os.PathLike[str], relpath: str) -> SourceFile:
     """Read `relpath` below `root`, raising ReadProblem for anything that is not usable text."""
-    abspath = root / relpath
+    abspath = os.path.join(root, relpath)
     try:
-        size = abspath.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadProblem(f"{relpath}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read")
-        data = abspath.read_bytes()
+        data = _read_limited(abspath, relpath)
     except OSError as exc:
         raise ReadProblem(f"{relpath}: cannot read ({os.strerror(exc.errno or 0) or exc})") from None
     text, bom = decode(data, relpath)
@@ -79,3 +75,23 @@ def read_source(root: Path, relpath: str) -> SourceFile:
         # Python's text mode (the CLI) would split these lines, Terraform would not: never guess.
         raise ReadProblem(f"{relpath}: lines end in a bare CR (classic Mac line endings); use LF or CRLF")
     return SourceFile(relpath, abspath, text, bom, detect_newline(text))
+
+
+def _read_limited(abspath: str, relpath: str) -> bytes:
+    """One open, one fstat, one read: the size limit is checked on the file that is read."""
+    fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_FILE_BYTES:
+            raise ReadProblem(f"{relpath}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read")
+        data = os.read(fd, size + 1)
+        if len(data) != size:  # grew, shrank or a short read since fstat: read on to EOF, bounded
+            chunks = [data]
+            while (chunk := os.read(fd, 65536)) and sum(map(len, chunks)) <= MAX_FILE_BYTES:
+                chunks.append(chunk)
+            data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise ReadProblem(f"{relpath}: {len(data)} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read")
+    return data

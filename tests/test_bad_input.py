@@ -238,14 +238,14 @@ def test_unreadable_start_directory_is_a_usage_error(p1: Path) -> None:
 
 def test_unreadable_file_in_process(p1: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same behaviour without relying on permissions (works as root without setpriv)."""
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "backend.tfvars" and self.parent.parent.name == "management":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def refusing_open(path: str, flags: int, *args: int, **kwargs: Any) -> int:
+        if str(path).endswith(f"management{os.sep}config{os.sep}backend.tfvars"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     analysis = analyse(Options(path=p1, select=("PAR",)))
     assert [(f.rule, f.span.path, f.span.line) for f in analysis.findings] == [("PAR002", BACKEND, 1)]
     assert analysis.findings[0].message.startswith(f"{BACKEND}: cannot read (Permission denied)")

@@ -67,7 +67,7 @@ def read_source(root: str | os.PathLike[str], relpath: str) -> SourceFile:
     """Read `relpath` below `root`, raising ReadProblem for anything that is not usable text."""
     abspath = os.path.join(root, relpath)
     try:
-        data = _read_limited(abspath, relpath)
+        data = read_bytes(abspath, relpath)
     except OSError as exc:
         raise ReadProblem(f"{relpath}: cannot read ({os.strerror(exc.errno or 0) or exc})") from None
     text, bom = decode(data, relpath)
@@ -77,8 +77,8 @@ def read_source(root: str | os.PathLike[str], relpath: str) -> SourceFile:
     return SourceFile(relpath, abspath, text, bom, detect_newline(text))
 
 
-def _read_limited(abspath: str, relpath: str) -> bytes:
-    """One open, one fstat, one read: the size limit is checked on the file that is read."""
+def read_bytes(abspath: str, relpath: str) -> bytes:
+    """One open, one fstat, one read; the size limit is checked on the file that is read (ReadProblem)."""
     fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         size = os.fstat(fd).st_size

@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 import pytest
 
-from mfa_guard.analysis import Options, analyse
+from mfa_guard.analysis import analyse
+from mfa_guard.prepare import Options
 from tests.conftest import run_cli
 
 BACKEND = "management/config/backend.tfvars"

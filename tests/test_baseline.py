@@ -9,9 +9,10 @@ from typing import Callable
 
 import pytest
 
-from mfa_guard.analysis import Analysis, Options, analyse
+from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.baseline import BaselineError, Entry, apply_baseline, dump, entry_of, load, parse
 from mfa_guard.cli import main
+from mfa_guard.prepare import Options
 
 HEADER = "# Project settings\nPROJECT=me\n\n"
 

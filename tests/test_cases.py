@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mfa_guard.analysis import Options, analyse
+from mfa_guard.analysis import analyse
+from mfa_guard.prepare import Options
 from tests.fixture_tree import Case, all_cases, build_case
 
 CASES = all_cases()

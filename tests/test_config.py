@@ -9,10 +9,11 @@ from typing import Any, Callable
 
 import pytest
 
-from mfa_guard.analysis import Analysis, Options, analyse, effective
+from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.cli import main
 from mfa_guard.config import SCHEMA_PATH, Config, ConfigError, find_config, load_config, load_schema
 from mfa_guard.exclude import Excluder
+from mfa_guard.prepare import Options, effective
 from mfa_guard.rules import RuleFileError
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,8 +8,9 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from mfa_guard.analysis import Analysis, Options, analyse
+from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.checks.generic import glob_regex, hcl_file_predicate
+from mfa_guard.prepare import Options
 from mfa_guard.rules import RuleFileError, load_rules
 from tests.conftest import REPO, run_cli
 

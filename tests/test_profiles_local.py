@@ -12,11 +12,12 @@ from typing import Callable
 
 import pytest
 
-from mfa_guard.analysis import Options, analyse
+from mfa_guard.analysis import analyse
 from mfa_guard.cli import main
 from mfa_guard.local.load import parse_aws_file, read_aws_file
 from mfa_guard.local.model import mask
 from mfa_guard.local.plan import build_plan, parse_command
+from mfa_guard.prepare import Options
 from mfa_guard.report import FORMATS
 from tests.conftest import run_cli
 from tests.fixture_tree import AWS

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from mfa_guard.analysis import Options, analyse
+from mfa_guard.analysis import analyse
+from mfa_guard.prepare import Options
+from mfa_guard.project_info import project_info
 from mfa_guard.report import Report
 from mfa_guard.report.sarif import FINGERPRINT_KEY, document, fingerprints
 from tests.conftest import REPO, run_cli
@@ -28,7 +30,7 @@ def violating(destination: Path) -> Path:
 
 def sarif_of(root: Path, cwd: Path | None = None) -> dict[str, Any]:
     analysis = analyse(Options(path=root, select=["ENV"]))
-    return document(Report(analysis.findings, analysis.rules, analysis.project), cwd=cwd or root)
+    return document(Report(analysis.findings, analysis.rules, project_info(analysis.project)), cwd=cwd or root)
 
 
 def validate(data: dict[str, Any]) -> None:
@@ -55,7 +57,7 @@ def test_hand_built_report_is_valid_sarif() -> None:
 
 def test_every_enabled_rule_is_described(tmp_path: Path) -> None:
     analysis = analyse(Options(path=materialise("p1", tmp_path / "p")))
-    (run,) = document(Report(analysis.findings, analysis.rules, analysis.project), cwd=tmp_path)["runs"]
+    (run,) = document(Report(analysis.findings, analysis.rules, project_info(analysis.project)), cwd=tmp_path)["runs"]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.id for r in analysis.rules]
     for descriptor in rules:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mfa_guard.analysis import Options, analyse
+from mfa_guard.analysis import analyse
+from mfa_guard.prepare import Options
+from mfa_guard.project_info import project_info
 from mfa_guard.report import Report, summary
 from mfa_guard.report.summary import escape_cell, markdown
 from tests.fixture_tree import materialise
@@ -44,7 +46,7 @@ def test_golden_summary() -> None:
 def test_clean_project_summary(tmp_path: Path) -> None:
     root = materialise("p1", tmp_path / "p1")
     analysis = analyse(Options(path=root))
-    text = markdown(Report(analysis.findings, analysis.rules, analysis.project), cwd=tmp_path)
+    text = markdown(Report(analysis.findings, analysis.rules, project_info(analysis.project)), cwd=tmp_path)
     assert text == ("### mfa-guard: no findings\n\nLeverage project `me` in `p1`: IAM mode, phase p1, target p1.\n\n")
 
 

@@ -11,9 +11,10 @@ from typing import Callable
 import pytest
 import yaml
 
-from mfa_guard.analysis import Analysis, Options, analyse
+from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.cli import main
 from mfa_guard.findings import TextEdit
+from mfa_guard.prepare import Options
 from mfa_guard.source import SourceFile
 from mfa_guard.suppress_parse import Suppression, scan_source
 

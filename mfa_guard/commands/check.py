@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from mfa_guard.analysis import analyse
+from mfa_guard.commands.local_options import (
+    EXIT_UNREADABLE,
+    add_aws_dir_argument,
+    local_notes,
+    refuse_in_ci,
+    unreadable,
+    warn_notes,
+)
 from mfa_guard.commands.options import (
     add_analysis_arguments,
     add_output_arguments,
@@ -16,14 +23,7 @@ from mfa_guard.commands.options import (
     exit_code,
     write_baseline,
 )
-from mfa_guard.commands.profiles import (
-    EXIT_UNREADABLE,
-    add_aws_dir_argument,
-    local_notes,
-    refuse_in_ci,
-    unreadable,
-    warn_notes,
-)
+from mfa_guard.prepare import Prepared, prepare
 from mfa_guard.report import Report
 
 
@@ -42,13 +42,28 @@ def run(args: argparse.Namespace) -> int:
     if args.local:
         refuse_in_ci(args.ci)
         options = dataclasses.replace(options, local=True, aws_dir=args.aws_dir)
-    analysis = analyse(options)
+    prepared = prepare(options)
+    if args.local or args.write_baseline is not None:
+        return _run_uncached(prepared, args)
+    from mfa_guard.results_cache import outcome
+
+    result = outcome(prepared)
+    emit(Report(result.findings, prepared.rules, result.project, notes=baseline_notes(result.baselined)), args)
+    return exit_code(list(result.findings), args, prepared.options.fail_on)
+
+
+def _run_uncached(prepared: Prepared, args: argparse.Namespace) -> int:
+    """--local reads a home directory and --write-baseline writes a file: always a full analysis."""
+    from mfa_guard.analysis import analyse_prepared
+    from mfa_guard.project_info import project_info
+
+    analysis = analyse_prepared(prepared)
     notes = list(local_notes(analysis))
     if args.write_baseline is not None:
         analysis, note = write_baseline(analysis, args.write_baseline)
         notes.append(note)
     else:
-        notes.extend(baseline_notes(analysis))
-    emit(Report(analysis.findings, analysis.rules, analysis.project, notes=notes), args)
+        notes.extend(baseline_notes(analysis.baselined))
+    emit(Report(analysis.findings, analysis.rules, project_info(analysis.project), notes=notes), args)
     warn_notes(analysis, args.format)
     return EXIT_UNREADABLE if unreadable(analysis) else exit_code(analysis.findings, args, analysis.fail_on)

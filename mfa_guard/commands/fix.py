@@ -14,6 +14,7 @@ from mfa_guard.fix.facts import load_facts
 from mfa_guard.fix.fixer import DEFAULT_MAX_PASSES, FixPolicy, FixResult, compute_fixes
 from mfa_guard.fix.plan import TARGETS, build_plan
 from mfa_guard.fix.render import render_dry_run, render_fix_summary, render_plan
+from mfa_guard.project_info import project_info
 from mfa_guard.report import Report
 
 MACHINE_FORMATS = ("json", "sarif", "github")
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     written = _write(result)
     after = analyse(options) if written else result.analysis  # what is on disk now
     notes.write(render_fix_summary(result, written))
-    emit(Report(after.findings, after.rules, after.project), args)
+    emit(Report(after.findings, after.rules, project_info(after.project)), args)
     if args.to:
         notes.write(render_plan(build_plan(after.project, args.to, load_facts(after.project))))
     return exit_code(after.findings, args, after.fail_on)

@@ -7,13 +7,16 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
-from mfa_guard.analysis import Analysis, Options
 from mfa_guard.commands.arguments import add_rule_files_argument
 from mfa_guard.errors import UserError
 from mfa_guard.findings import SEVERITIES, Finding, severity_rank
+from mfa_guard.prepare import Options
 from mfa_guard.report import FORMATS, Report, renderer
+
+if TYPE_CHECKING:
+    from mfa_guard.analysis import Analysis
 
 PHASE_CHOICES = ("p0", "p1", "p2", "sso")
 
@@ -140,8 +143,8 @@ def write_baseline(analysis: Analysis, path: Path) -> tuple[Analysis, str]:
     return dataclasses.replace(analysis, findings=result.findings, baselined=result.hidden), note
 
 
-def baseline_notes(analysis: Analysis) -> list[str]:
-    n = analysis.baselined
+def baseline_notes(n: int) -> list[str]:
+    """`n`: the findings the baseline hid."""
     return [f"{n} known finding{'s' if n != 1 else ''} hidden by the baseline."] if n else []
 
 

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from mfa_guard.analysis import Analysis, Options, analyse
+from mfa_guard.analysis import Analysis, analyse
+from mfa_guard.commands.local_options import (
+    EXIT_UNREADABLE,
+    add_aws_dir_argument,
+    local_notes,
+    refuse_in_ci,
+    unreadable,
+    warn_notes,
+)
 from mfa_guard.commands.options import PHASE_CHOICES, add_output_arguments, emit, exit_code
-from mfa_guard.errors import UserError
 from mfa_guard.findings import Finding
 from mfa_guard.local.model import KEY_ID, LocalState, mask
 from mfa_guard.local.plan import Step, build_plan, unplanned
 from mfa_guard.local.usage import used_profiles
+from mfa_guard.prepare import Options
+from mfa_guard.project_info import project_info
 from mfa_guard.report import Report
 
 LOCAL_RULES = ("LOC",)
-EXIT_UNREADABLE = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,33 +42,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target-phase", choices=PHASE_CHOICES, help="the phase to check against (default: inferred)")
     parser.add_argument("--management-account", metavar="DIR", help="the management account directory")
     add_output_arguments(parser)
-
-
-def add_aws_dir_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--aws-dir", type=Path, metavar="DIR", help="the Leverage AWS directory to read (default: ~/.aws/<short>)"
-    )
-
-
-def refuse_in_ci(ci: bool) -> None:
-    """The local checks read a home directory: never on a CI runner (the action must not)."""
-    if ci or os.environ.get("GITHUB_ACTIONS"):
-        raise UserError("the local checks read ~/.aws and never run in CI (--ci or GITHUB_ACTIONS is set)")
-
-
-def local_notes(analysis: Analysis) -> tuple[str, ...]:
-    return analysis.local.notes if analysis.local is not None else ()
-
-
-def warn_notes(analysis: Analysis, fmt: str) -> None:
-    """Machine formats have no place for run notes: say on stderr what could not be read."""
-    if fmt != "console":
-        for note in local_notes(analysis):
-            sys.stderr.write(f"mfa-guard: note: {note}\n")
-
-
-def unreadable(analysis: Analysis) -> bool:
-    return analysis.local is not None and not analysis.local.complete
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,7 +67,7 @@ def _print(analysis: Analysis, args: argparse.Namespace, plan_stream: TextIO, ov
     assert analysis.local is not None
     if overview:
         sys.stdout.write(render_overview(analysis, analysis.local))
-    emit(Report(analysis.findings, analysis.rules, analysis.project, notes=local_notes(analysis)), args)
+    emit(Report(analysis.findings, analysis.rules, project_info(analysis.project), notes=local_notes(analysis)), args)
     warn_notes(analysis, args.format)
     plan = render_plan(build_plan(analysis.findings), analysis.findings)
     plan_stream.write(("\n" if overview and plan else "") + plan)

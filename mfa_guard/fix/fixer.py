@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from mfa_guard.analysis import Analysis, Options, analyse
+from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.findings import Finding, Fix, TextEdit
 from mfa_guard.fix.apply import EditError, apply_edits, breaks, compatible, conflicts, with_text
+from mfa_guard.prepare import Options
 from mfa_guard.source import SourceFile
 
 log = logging.getLogger(__name__)

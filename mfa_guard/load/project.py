@@ -38,9 +38,10 @@ class LoadOptions:
     overlay: Mapping[str, SourceFile] = field(default_factory=dict)  # in-memory file texts (fix loop)
 
 
-def load_project(root: Path, options: Optional[LoadOptions] = None) -> Project:
+def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optional[FileIndex] = None) -> Project:
+    """`index`: the walk already made (with its exclusions); else the root is walked here."""
     options = options or LoadOptions()
-    index = walk(root, options.excluded)
+    index = index if index is not None else walk(root, options.excluded)
     cache = project_store(options.cache_dir, root) if options.cache_dir is not None else None
     reader = Reader(index, cache, options.overlay)
     envs = tuple(

@@ -23,6 +23,7 @@ class Reader:
         overlay: Optional[Mapping[str, SourceFile]] = None,
     ) -> None:
         self.index = index
+        self._base = str(index.root)  # read_source joins strings: a Path would be converted per file
         self.cache = cache
         self.overlay = overlay or {}  # in-memory texts that replace files on disk (the fix loop)
         self.sources: dict[str, SourceFile] = {}
@@ -40,7 +41,7 @@ class Reader:
             self.sources[real] = self.overlay[real]
             return self.overlay[real]
         try:
-            source = read_source(self.index.root, real)
+            source = read_source(self._base, real)
         except ReadProblem as exc:
             self._failed.add(real)
             span = Span(real, exc.line, exc.column, exc.line, exc.column, 0, 0)  # no decoded text to index

@@ -8,7 +8,7 @@ from typing import Callable, Optional, TextIO
 
 from mfa_guard import __version__
 from mfa_guard.findings import SEVERITIES, Finding
-from mfa_guard.model import Project
+from mfa_guard.project_info import ProjectInfo
 from mfa_guard.rules import Rule
 
 TOOL_NAME = "mfa-guard"
@@ -20,7 +20,7 @@ class Report:
 
     findings: Sequence[Finding]
     rules: Sequence[Rule]  # the enabled rules
-    project: Optional[Project] = None
+    project: Optional[ProjectInfo] = None
     version: str = __version__
     fix_command: str = "mfa-guard fix"
     notes: Sequence[str] = field(default_factory=tuple)  # run-level remarks (e.g. stale baseline)

@@ -35,9 +35,9 @@ def document(report: Report) -> dict[str, Any]:
         else {
             "root": str(project.root),
             "short_name": project.short_name,
-            "mode": project.state.mode,
-            "phase": project.state.phase,
-            "target_phase": project.state.target_phase,
+            "mode": project.mode,
+            "phase": project.phase,
+            "target_phase": project.target_phase,
             "common_tfvars": project.common_path,
             "accounts": [
                 {"directory": a.directory, "name": a.name, "management": a.is_management} for a in project.accounts

@@ -36,12 +36,9 @@ def _project_line(report: Report, project_prefix: str) -> Optional[str]:
     project = report.project
     if project is None:
         return None
-    state = project.state
     where = f" in `{project_prefix}`" if project_prefix else ""
     name = f"`{project.short_name}`" if project.short_name else "(short name unknown)"
-    return (
-        f"Leverage project {name}{where}: {state.mode.upper()} mode, phase {state.phase}, target {state.target_phase}."
-    )
+    return f"Leverage project {name}{where}: {project.mode.upper()} mode, phase {project.phase}, target {project.target_phase}."
 
 
 def _counts_table(report: Report) -> list[str]:

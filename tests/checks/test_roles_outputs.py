@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import pytest
 
-from mfa_guard.analysis import Options, analyse
+from mfa_guard.analysis import analyse
 from mfa_guard.checks import outputs, roles
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.findings import Violation
@@ -16,6 +16,7 @@ from mfa_guard.fix.apply import apply_edits
 from mfa_guard.load.project import load_project
 from mfa_guard.model import Project
 from mfa_guard.phase import infer_state
+from mfa_guard.prepare import Options
 from mfa_guard.rules import find_rule, load_rules
 
 Make = Callable[[str], Path]

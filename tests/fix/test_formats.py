@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mfa_guard.analysis import Options
 from mfa_guard.fix.fixer import compute_fixes
 from mfa_guard.fix.write import write_files
 from mfa_guard.parse.hcl import parse_hcl
+from mfa_guard.prepare import Options
 from mfa_guard.source import read_source
 from tests.fix.conftest import Runner, snapshot
 from tests.fixture_tree import materialise

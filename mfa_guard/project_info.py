@@ -1,0 +1,42 @@
+"""What reports show of a project: where it is and its state, nothing parsed. Small and picklable,
+so a run answered from the results cache needs neither the model nor its parsers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from mfa_guard.model import Project
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    directory: str
+    name: str
+    is_management: bool
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    root: Path
+    short_name: Optional[str]
+    mode: str
+    phase: str
+    target_phase: str
+    common_path: Optional[str]  # which common.tfvars was read (the .example when the real one is missing)
+    accounts: tuple[AccountInfo, ...]
+
+
+def project_info(project: Project) -> ProjectInfo:
+    state = project.state
+    return ProjectInfo(
+        root=project.root,
+        short_name=project.short_name,
+        mode=state.mode,
+        phase=state.phase,
+        target_phase=state.target_phase,
+        common_path=project.common_path,
+        accounts=tuple(AccountInfo(a.directory, a.name, a.is_management) for a in project.accounts),
+    )

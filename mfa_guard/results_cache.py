@@ -1,0 +1,131 @@
+"""The results cache: a `check` whose inputs are all unchanged is answered with the findings of
+the run that recorded them, without parsing, modelling or evaluating anything.
+
+Rules are cross-file, so one entry covers the whole project. Its key is every input of an
+analysis: the tool and parser versions (the store's header), the effective options with today's
+date (suppressions expire), the config, every rule, the baseline's bytes and the file listing
+(names, symlinks, disabled layers). Which files an analysis reads depends on their contents, so
+the entry lists the files the recorded run read with one digest of their bytes; a lookup re-reads
+exactly those files. A change to any of them, or to the listing, is a miss and a full analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional
+
+from mfa_guard.cache import PickleStore, digest
+from mfa_guard.findings import Finding
+from mfa_guard.prepare import Prepared
+from mfa_guard.project_info import ProjectInfo, project_info
+from mfa_guard.source import ReadProblem, SourceFile, read_bytes
+
+if TYPE_CHECKING:
+    from mfa_guard.analysis import Analysis
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `check` reports of one analysis."""
+
+    findings: tuple[Finding, ...]
+    project: ProjectInfo
+    baselined: int  # findings the baseline hid
+
+
+def outcome(prepared: Prepared) -> Outcome:
+    """From the cache when every input is unchanged, else from a full analysis (then recorded)."""
+    key = settings_key(prepared)
+    store = _store(prepared) if key is not None else None
+    if key is not None and store is not None:
+        hit = _lookup(store, key, str(prepared.root))
+        if hit is not None:
+            log.info("results cache: every input unchanged, findings taken from %s", store.path)
+            return hit
+    from mfa_guard.analysis import analyse_prepared  # the parsers, model and checks: only on a miss
+
+    analysis = analyse_prepared(prepared)
+    result = Outcome(tuple(analysis.findings), project_info(analysis.project), analysis.baselined)
+    if key is not None and store is not None and _recordable(analysis):
+        sources = analysis.project.sources
+        paths = tuple(sorted(sources))
+        store.put(key, (paths, analysed_digest(sources, paths), result))
+        store.save()
+    return result
+
+
+def settings_key(prepared: Prepared) -> Optional[str]:
+    """Everything but file contents; None when the run must not be cached (no cache, local checks,
+    an unreadable baseline: the full run reports that)."""
+    options = prepared.options
+    if prepared.cache_dir is None or options.local:
+        return None
+    baseline = ""
+    if options.baseline is not None:
+        try:
+            baseline = hashlib.sha256(options.baseline.read_bytes()).hexdigest()
+        except OSError:
+            return None
+    index = prepared.index
+    listing = (index.files, sorted(index.aliases.items()), index.disabled_layers, index.problems)
+    # `path` only located the root, and `no_cache` is known to be off: neither changes findings.
+    settings = dataclasses.replace(options, path=Path(), no_cache=False)
+    return digest(
+        repr(settings), repr(prepared.config), repr(prepared.all_rules), repr(prepared.rules), repr(listing), baseline
+    )
+
+
+def contents_digest(base: str, paths: Sequence[str]) -> Optional[str]:
+    """One digest of the bytes of `paths` as they are now; None when one cannot be read."""
+    h = hashlib.sha256()
+    for relpath in paths:
+        try:
+            data = read_bytes(os.path.join(base, relpath), relpath)
+        except (OSError, ReadProblem):
+            return None
+        _add(h.update, relpath, data)
+    return h.hexdigest()
+
+
+def analysed_digest(sources: Mapping[str, SourceFile], paths: Sequence[str]) -> str:
+    """The same digest from the texts an analysis read (encoding them back gives their bytes), so
+    a file changed while the analysis ran is never recorded as analysed."""
+    h = hashlib.sha256()
+    for relpath in paths:
+        source = sources[relpath]
+        _add(h.update, relpath, source.encode(source.text))
+    return h.hexdigest()
+
+
+def _add(update: Callable[[bytes], None], relpath: str, data: bytes) -> None:
+    update(f"{len(data)}:{relpath}\0".encode("utf-8", "surrogateescape"))  # length first: no two inputs collide
+    update(data)
+
+
+def _store(prepared: Prepared) -> Optional[PickleStore]:
+    if prepared.cache_dir is None:
+        return None
+    name = digest(str(prepared.root))[:24]
+    return PickleStore(prepared.cache_dir / "results" / f"{name}.pickle", "results")
+
+
+def _lookup(store: PickleStore, key: str, base: str) -> Optional[Outcome]:
+    entry = store.get(key)
+    if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[2], Outcome)):
+        return None
+    paths, recorded, result = entry
+    return result if contents_digest(base, paths) == recorded else None
+
+
+def _recordable(analysis: Analysis) -> bool:
+    """A file that could not be read (or a directory that could not be listed) has no bytes to
+    compare next time: such a run is not recorded."""
+    return not any(p.kind == "read" for p in analysis.project.problems)

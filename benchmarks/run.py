@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/run.py [--runs 7] [--scales 1,10] [--checkov PATH] [--markdown FILE]
 
 Generates the repositories (benchmarks/generated/, seeded), then for each scale measures the
-floor (benchmarks/floor.py), `mfa-guard check` cold (no parse cache; the parser tables, built once
-per install, are kept) and warm (cache filled), the pre-commit hook path, `mfa-guard fix --diff`,
-and `mfa-guard --version`, each as a separate process, and prints each case's ratio to the floor
-measured in the same run.
+floor (benchmarks/floor.py), `mfa-guard check` cold (no mfa-guard cache; the parser tables, built
+once per install, are kept), warm (caches filled, nothing changed), warm after editing one
+backend.tfvars (results cache miss, one file parsed again), warm without the results cache (every
+file read and the whole project analysed from cached parses), the pre-commit hook path,
+`mfa-guard fix --diff`, and `mfa-guard --version`, each as a separate process, and prints each
+case's ratio to the floor measured in the same run.
 """
 
 from __future__ import annotations
@@ -100,16 +102,32 @@ def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
     env.update(MFA_GUARD_CACHE_DIR=str(cache), NO_COLOR="1")
     cache.mkdir(parents=True, exist_ok=True)
 
-    def clear_parse_cache() -> None:
-        for entry in cache.glob("projects*"):
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    def clear(*patterns: str) -> Callable[[], None]:
+        def remove() -> None:
+            for pattern in patterns:
+                for entry in cache.glob(pattern):
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+        return remove
+
+    edited = sorted(repo.glob("*/config/backend.tfvars"))[0]
+    original = edited.read_text(encoding="utf-8")
+    edits = iter(range(1_000_000))
+
+    def edit_one_file() -> None:
+        """New content each run, as when a developer commits: one file to hash, read and parse again."""
+        edited.write_text(f"{original}# benchmark edit {next(edits)}\n", encoding="utf-8")
 
     check = [*MFA_GUARD, "check", str(repo), "--format", "plain", "--exit-zero"]
     results = [
         run_case("floor (read + 1 regex)", scale, runs, [PYTHON, str(HERE / "floor.py"), str(repo)], env),
-        run_case("check, cold", scale, runs, check, env, before=clear_parse_cache),
+        # Cold: no mfa-guard cache at all; only the parser tables, built once per install, are kept.
+        run_case("check, cold", scale, runs, check, env, before=clear("projects", "results", "rules.pickle")),
         run_case("check, warm", scale, runs, check, env),
+        run_case("check, warm, one file edited", scale, runs, check, env, before=edit_one_file),
+        run_case("check, warm, no results cache", scale, runs, check, env, before=clear("results")),
     ]
+    edited.write_text(original, encoding="utf-8")
     if scale == 1:
         precommit = precommit_repo(repo)
         results.append(

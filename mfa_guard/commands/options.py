@@ -61,7 +61,9 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ci", action="store_true", help="CI mode: machine users run with MFA off, so MFA001 is not reported"
     )
-    parser.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the caches (parse results, rules, check results)"
+    )
     add_policy_arguments(parser)
 
 

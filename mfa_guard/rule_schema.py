@@ -1,6 +1,8 @@
 """The JSON Schema of rule files, generated from the check registry so the two never drift.
 
-Regenerate with `python -m mfa_guard.rule_schema` after adding or changing a check.
+Regenerate with `python -m mfa_guard.rule_schema` after adding or changing a check or a built-in
+rule file: it writes the schema, validates every built-in rule against it, and only then writes
+the stamp that lets runs skip that validation (rules/validated.sha256).
 """
 
 from __future__ import annotations
@@ -71,5 +73,17 @@ def write(path: Path | None = None) -> Path:
     return target
 
 
+def stamp() -> Path:
+    """Validate every built-in rule file in full (raises RuleFileError), then record their digest."""
+    from mfa_guard.rules import STAMP_FILE, builtin_digest, builtin_rules_dir, load_rules
+
+    load_rules(trust_stamp=False)
+    directory = builtin_rules_dir()
+    target = directory / STAMP_FILE
+    target.write_text(f"{builtin_digest(directory)}\n", encoding="utf-8")
+    return target
+
+
 if __name__ == "__main__":
     print(write())
+    print(stamp())

@@ -12,6 +12,10 @@ from mfa_guard.errors import UserError
 BUILTIN_RULE_PACKAGE_DIR = Path(__file__).parent / "rules"  # inside an installed wheel
 BUILTIN_RULE_SOURCE_DIR = Path(__file__).parent.parent / "rules"  # in a source checkout
 SCHEMA_FILE = "rule.schema.json"
+# The digest of the schema and every built-in rule file, written by `python -m mfa_guard.rule_schema`
+# only after all of them validated. When the installed files still match it, they are not
+# validated again at run time (jsonschema costs ~70 ms to import and run, most of a cold check).
+STAMP_FILE = "validated.sha256"
 
 
 class RuleFileError(UserError):
@@ -43,18 +47,21 @@ def builtin_rules_dir() -> Path:
     return BUILTIN_RULE_SOURCE_DIR
 
 
-def load_rules(extra_files: Sequence[Path] = (), cache_dir: Optional[Path] = None) -> list[Rule]:
+def load_rules(
+    extra_files: Sequence[Path] = (), cache_dir: Optional[Path] = None, trust_stamp: bool = True
+) -> list[Rule]:
     """Every built-in rule plus the rules of `extra_files`, sorted by id; ids must be unique.
 
     With `cache_dir`, rules already validated in an earlier run with byte-identical rule files
-    and schema are taken from the cache, which skips YAML parsing and schema validation.
+    and schema are taken from the cache, which skips YAML parsing and schema validation. With
+    `trust_stamp`, built-in files matching the release stamp skip schema validation.
     """
     directory = builtin_rules_dir()
     files = sorted(p for p in directory.glob("*.yaml"))
     if not files:
         raise RuleFileError(f"{directory}: no rule files found (is the installation complete?)")
     if cache_dir is None:
-        return _load_and_validate(directory, files, extra_files)
+        return _load_and_validate(directory, files, extra_files, trust_stamp)
     from mfa_guard.cache import digest, rules_store
 
     store = rules_store(cache_dir)
@@ -63,21 +70,45 @@ def load_rules(extra_files: Sequence[Path] = (), cache_dir: Optional[Path] = Non
             *(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files, *extra_files])
         )
     except (OSError, UnicodeDecodeError):
-        return _load_and_validate(directory, files, extra_files)
+        return _load_and_validate(directory, files, extra_files, trust_stamp)
     cached = store.get(key)
     if cached is None:
-        cached = _load_and_validate(directory, files, extra_files)
+        cached = _load_and_validate(directory, files, extra_files, trust_stamp)
         store.put(key, cached)
     store.save()
     return list(cached)
 
 
-def _load_and_validate(directory: Path, files: Sequence[Path], extra_files: Sequence[Path]) -> list[Rule]:
-    validator = _validator(directory / SCHEMA_FILE)
+def builtin_digest(directory: Path) -> str:
+    """The digest the stamp records: the schema and every built-in rule file, by name and bytes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in [directory / SCHEMA_FILE, *sorted(directory.glob("*.yaml"))]:
+        data = path.read_bytes()
+        h.update(f"{path.name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def _stamped(directory: Path) -> bool:
+    try:
+        recorded = (directory / STAMP_FILE).read_text(encoding="utf-8").split()
+        return bool(recorded) and recorded[0] == builtin_digest(directory)
+    except OSError:
+        return False
+
+
+def _load_and_validate(
+    directory: Path, files: Sequence[Path], extra_files: Sequence[Path], trust_stamp: bool = True
+) -> list[Rule]:
+    validator = _LazyValidator(directory / SCHEMA_FILE)
+    trusted = trust_stamp and _stamped(directory)
     rules: dict[str, Rule] = {}
     names: dict[str, str] = {}
     for path in [*files, *extra_files]:
-        for where, rule in _rules_of(path, validator, builtin=path.parent == directory):
+        builtin = path.parent == directory
+        for where, rule in _rules_of(path, None if builtin and trusted else validator, builtin):
             if rule.id in rules or rule.name in names:
                 clash, key = (rule.id, "id") if rule.id in rules else (rule.name, "name")
                 earlier = rules[rule.id].source if rule.id in rules else rules[names[rule.name]].source
@@ -85,6 +116,19 @@ def _load_and_validate(directory: Path, files: Sequence[Path], extra_files: Sequ
             rules[rule.id] = rule
             names[rule.name] = rule.id
     return sorted(rules.values(), key=lambda r: r.id)
+
+
+class _LazyValidator:
+    """Builds the jsonschema validator on first use: a run with only stamped rules never imports it."""
+
+    def __init__(self, schema_path: Path) -> None:
+        self.schema_path = schema_path
+        self._validator: Any = None
+
+    def iter_errors(self, document: Any) -> Iterable[Any]:
+        if self._validator is None:
+            self._validator = _validator(self.schema_path)
+        return self._validator.iter_errors(document)  # type: ignore[no-any-return]
 
 
 def _validator(schema_path: Path) -> Any:
@@ -97,11 +141,12 @@ def _validator(schema_path: Path) -> Any:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
-def _rules_of(path: Path, validator: Any, builtin: bool) -> Iterable[tuple[str, Rule]]:
+def _rules_of(path: Path, validator: Optional[_LazyValidator], builtin: bool) -> Iterable[tuple[str, Rule]]:
+    """`validator` None: a stamped built-in file, validated when the release was stamped."""
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise RuleFileError(f"{path}: $: cannot read: {exc.strerror}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -111,7 +156,7 @@ def _rules_of(path: Path, validator: Any, builtin: bool) -> Iterable[tuple[str, 
         raise RuleFileError(f"{path}: $.rules: must be a list of rules")
     for position, document in enumerate(documents):
         where = "$" if builtin or documents == [data] else f"$.rules[{position}]"
-        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)) if validator else []
         if errors:
             error = _most_specific(errors)
             location = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)

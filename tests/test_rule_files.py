@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from mfa_guard import rules as rules_module
 from mfa_guard.checks import REGISTRY
 from mfa_guard.commands.explain import render_rule
 from mfa_guard.rule_schema import render
-from mfa_guard.rules import SCHEMA_FILE, builtin_rules_dir, load_rules
+from mfa_guard.rules import SCHEMA_FILE, STAMP_FILE, RuleFileError, builtin_digest, builtin_rules_dir, load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -57,3 +63,42 @@ if __name__ == "__main__":  # regenerate the README table in place
     pattern = r"(<!-- rules:start -->\n).*?(<!-- rules:end -->)"
     text = re.sub(pattern, lambda m: m.group(1) + rule_table() + "\n" + m.group(2), text, flags=re.S)
     path.write_text(text, encoding="utf-8")
+
+
+def test_the_validation_stamp_is_current() -> None:
+    recorded = (REPO / "rules" / STAMP_FILE).read_text(encoding="utf-8").split()[0]
+    assert recorded == builtin_digest(REPO / "rules"), "run `python -m mfa_guard.rule_schema` after editing a rule"
+
+
+def test_stamped_rules_load_without_jsonschema() -> None:
+    code = "import sys; from mfa_guard.rules import load_rules; load_rules(); print('jsonschema' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "False\n"
+
+
+@pytest.fixture
+def copied_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", directory)
+    monkeypatch.setattr(rules_module, "builtin_rules_dir", lambda: directory)
+    return directory
+
+
+def _break(directory: Path) -> None:
+    rule = directory / "ENV001.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("severity: error", "severity: fatal"), encoding="utf-8")
+
+
+def test_an_edited_builtin_rule_no_longer_matches_the_stamp_and_is_validated(copied_rules: Path) -> None:
+    _break(copied_rules)
+    with pytest.raises(RuleFileError, match=r"ENV001.yaml: \$.severity: 'fatal' is not one of"):
+        load_rules()
+
+
+def test_validate_rules_ignores_the_stamp(copied_rules: Path) -> None:
+    """A stamp forged over an invalid file fools the run-time shortcut, never `validate-rules`."""
+    _break(copied_rules)
+    (copied_rules / STAMP_FILE).write_text(builtin_digest(copied_rules) + "\n", encoding="utf-8")
+    assert any(rule.severity == "fatal" for rule in load_rules())
+    with pytest.raises(RuleFileError, match="'fatal' is not one of"):
+        load_rules(trust_stamp=False)

@@ -5,8 +5,8 @@ Rules are cross-file, so one entry covers the whole project. Its key is every in
 analysis: the tool and parser versions (the store's header), the effective options with today's
 date (suppressions expire), the config, every rule, the baseline's bytes and the file listing
 (names, symlinks, disabled layers). Which files an analysis reads depends on their contents, so
-the entry lists the files the recorded run read with one digest of their bytes; a lookup re-reads
-exactly those files. A change to any of them, or to the listing, is a miss and a full analysis.
+the entry lists the files the recorded run read with a digest of each one's bytes; a lookup
+re-reads exactly those files. A change to any of them, or to the listing, is a miss and a full analysis.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import dataclasses
 import hashlib
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
 from mfa_guard.cache import PickleStore, digest
 from mfa_guard.findings import Finding
@@ -55,9 +55,7 @@ def outcome(prepared: Prepared) -> Outcome:
     analysis = analyse_prepared(prepared)
     result = Outcome(tuple(analysis.findings), project_info(analysis.project), analysis.baselined)
     if key is not None and store is not None and _recordable(analysis):
-        sources = analysis.project.sources
-        paths = tuple(sorted(sources))
-        store.put(key, (paths, analysed_digest(sources, paths), result))
+        store.put(key, (analysed(analysis.project.sources), result))
         store.save()
     return result
 
@@ -83,31 +81,27 @@ def settings_key(prepared: Prepared) -> Optional[str]:
     )
 
 
-def contents_digest(base: str, paths: Sequence[str]) -> Optional[str]:
-    """One digest of the bytes of `paths` as they are now; None when one cannot be read."""
-    h = hashlib.sha256()
-    for relpath in paths:
+def unchanged(base: str, recorded: Mapping[str, bytes]) -> bool:
+    """Whether every recorded file still has the recorded bytes; stops at the first that differs
+    (on a miss the analysis reads them all again, so a full pass here would be wasted)."""
+    for relpath, expected in recorded.items():
         try:
             data = read_bytes(os.path.join(base, relpath), relpath)
         except (OSError, ReadProblem):
-            return None
-        _add(h.update, relpath, data)
-    return h.hexdigest()
+            return False
+        if _digest(data) != expected:
+            return False
+    return True
 
 
-def analysed_digest(sources: Mapping[str, SourceFile], paths: Sequence[str]) -> str:
-    """The same digest from the texts an analysis read (encoding them back gives their bytes), so
-    a file changed while the analysis ran is never recorded as analysed."""
-    h = hashlib.sha256()
-    for relpath in paths:
-        source = sources[relpath]
-        _add(h.update, relpath, source.encode(source.text))
-    return h.hexdigest()
+def analysed(sources: Mapping[str, SourceFile]) -> dict[str, bytes]:
+    """The digest of each file an analysis read, from the text it read (encoding it back gives its
+    bytes), so a file changed while the analysis ran is never recorded as analysed."""
+    return {relpath: _digest(source.encode(source.text)) for relpath, source in sorted(sources.items())}
 
 
-def _add(update: Callable[[bytes], None], relpath: str, data: bytes) -> None:
-    update(f"{len(data)}:{relpath}\0".encode("utf-8", "surrogateescape"))  # length first: no two inputs collide
-    update(data)
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _store(prepared: Prepared) -> Optional[PickleStore]:
@@ -119,10 +113,10 @@ def _store(prepared: Prepared) -> Optional[PickleStore]:
 
 def _lookup(store: PickleStore, key: str, base: str) -> Optional[Outcome]:
     entry = store.get(key)
-    if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[2], Outcome)):
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict)):
         return None
-    paths, recorded, result = entry
-    return result if contents_digest(base, paths) == recorded else None
+    recorded, result = entry
+    return result if isinstance(result, Outcome) and unchanged(base, recorded) else None
 
 
 def _recordable(analysis: Analysis) -> bool:

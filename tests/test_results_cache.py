@@ -227,7 +227,7 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(project, cache_dir, full_runs, ca
     expected = check(root, capsys)
     path = results_file(cache_dir)
     header, entries = pickle.loads(path.read_bytes())
-    path.write_bytes(pickle.dumps((header, dict.fromkeys(entries, ("paths", "digest", "not an outcome")))))
+    path.write_bytes(pickle.dumps((header, dict.fromkeys(entries, ({"build.env": b"x"}, "not an outcome")))))
     assert check(root, capsys) == expected
     assert len(full_runs) == 2
 
@@ -290,6 +290,7 @@ def test_outcome_is_what_is_stored(project, cache_dir) -> None:
     root = project("p0")
     result = outcome(prepare(Options(path=root)))
     _header, entries = pickle.loads(results_file(cache_dir).read_bytes())
-    ((paths, _digest, stored),) = entries.values()
+    ((recorded, stored),) = entries.values()
     assert isinstance(stored, Outcome) and stored == result
-    assert "build.env" in paths and "management/config/backend.tfvars" in paths
+    assert "build.env" in recorded and "management/config/backend.tfvars" in recorded
+    assert "management/us-east-1/base-tf-backend/main.tf" not in recorded, "never read, so not an input"

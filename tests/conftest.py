@@ -33,6 +33,20 @@ def project(tmp_path: Path) -> Callable[[str], Path]:
     return make
 
 
+def deny_open(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """Make every os.open of a path ending in `suffix` (POSIX) fail with EACCES, as an unreadable
+    file would, without relying on permissions (root reads everything)."""
+    real_open = os.open
+    native = suffix.replace("/", os.sep)
+
+    def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith(native):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed entry point exactly as a user would."""
     full_env = {**os.environ, **(env or {})}

@@ -14,7 +14,7 @@ import pytest
 
 from mfa_guard.analysis import analyse
 from mfa_guard.prepare import Options
-from tests.conftest import run_cli
+from tests.conftest import deny_open, run_cli
 
 BACKEND = "management/config/backend.tfvars"
 ROLES = "management/global/base-identities/roles.tf"
@@ -239,14 +239,7 @@ def test_unreadable_start_directory_is_a_usage_error(p1: Path) -> None:
 
 def test_unreadable_file_in_process(p1: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same behaviour without relying on permissions (works as root without setpriv)."""
-    real_open = os.open
-
-    def refusing_open(path: str, flags: int, *args: int, **kwargs: Any) -> int:
-        if str(path).endswith(f"management{os.sep}config{os.sep}backend.tfvars"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", refusing_open)
+    deny_open(monkeypatch, BACKEND)
     analysis = analyse(Options(path=p1, select=("PAR",)))
     assert [(f.rule, f.span.path, f.span.line) for f in analysis.findings] == [("PAR002", BACKEND, 1)]
     assert analysis.findings[0].message.startswith(f"{BACKEND}: cannot read (Permission denied)")

@@ -9,7 +9,6 @@ import multiprocessing
 import os
 import pickle
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,8 +18,9 @@ from mfa_guard.analysis import analyse
 from mfa_guard.cli import main
 from mfa_guard.prepare import Options, prepare
 from mfa_guard.results_cache import Outcome, outcome
-from tests.conftest import run_cli
+from tests.conftest import deny_open, run_cli
 from tests.fixture_tree import all_cases, build_case
+from tests.test_cache import TEAM_RULE
 
 CASES = all_cases()
 
@@ -171,9 +171,9 @@ def test_config_rules_and_baseline_changes_are_misses(project, cache_dir, full_r
     config.write_text("fail_on: error\nseverity:\n  ENV002: error\n")
     assert check(root, capsys) == uncached(root, capsys)
     team = tmp_path / "team.yaml"
-    team.write_text(TEAM_RULE.format(pattern="[0-9.]+-[0-9.]+"))
+    team.write_text(TEAM_RULE)
     check(root, capsys, "--rules", str(team))
-    team.write_text(TEAM_RULE.format(pattern="never-matches"))
+    team.write_text(TEAM_RULE.replace("[0-9.]+-[0-9.]+", "never-matches"))
     assert check(root, capsys, "--rules", str(team)) == uncached(root, capsys, "--rules", str(team))
     baseline = tmp_path / "baseline.yaml"
     main(["check", str(root), "--write-baseline", str(baseline), "--format", "json"])
@@ -182,21 +182,6 @@ def test_config_rules_and_baseline_changes_are_misses(project, cache_dir, full_r
     baseline.write_text("entries: []\n")
     assert check(root, capsys, "--baseline", str(baseline)) == uncached(root, capsys, "--baseline", str(baseline))
     assert len(full_runs) == 10  # 7 cached runs, all misses (a changed input each), 3 uncached
-
-
-TEAM_RULE = """\
-id: TEAM001
-name: team-image-tag-pinned
-severity: error
-summary: The toolbox image tag is pinned.
-why: Unpinned images change under the team's feet.
-target: A pinned TERRAFORM_IMAGE_TAG.
-fix: manual
-check: env_key_must_match
-params:
-  key: TERRAFORM_IMAGE_TAG
-  pattern: "{pattern}"
-"""
 
 
 def test_another_tool_version_is_a_miss(project, cache_dir, full_runs, capsys, monkeypatch) -> None:
@@ -234,14 +219,7 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(project, cache_dir, full_runs, ca
 
 def test_unreadable_files_are_never_recorded(project, cache_dir, full_runs, capsys, monkeypatch) -> None:
     root = project("p1")
-    real_open = os.open
-
-    def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-        if str(path).endswith(f"management{os.sep}config{os.sep}backend.tfvars"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", refusing_open)
+    deny_open(monkeypatch, "management/config/backend.tfvars")
     first = check(root, capsys)
     assert "PAR002" in first[1]
     assert check(root, capsys) == first

@@ -1,5 +1,5 @@
-"""One analysis run: find the project and its config, load rules and model, evaluate, then apply
-inline suppressions and the baseline. Shared by every command."""
+"""One analysis run: after prepare() (root, config, rules, file listing), load the model, evaluate,
+then apply inline suppressions and the baseline. Shared by every command."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ def analyse(options: Options, overlay: Optional[Mapping[str, SourceFile]] = None
 
 
 def analyse_prepared(prepared: Prepared, overlay: Optional[Mapping[str, SourceFile]] = None) -> Analysis:
+    """The analysis after prepare(): `check` prepares first to consult the results cache."""
     options, rules = prepared.options, prepared.rules
     load_options = LoadOptions(
         management_account=options.management_account,

@@ -44,8 +44,9 @@ class Outcome:
 def outcome(prepared: Prepared) -> Outcome:
     """From the cache when every input is unchanged, else from a full analysis (then recorded)."""
     key = settings_key(prepared)
-    store = _store(prepared) if key is not None else None
-    if key is not None and store is not None:
+    store = None
+    if key is not None and prepared.cache_dir is not None:
+        store = _store(prepared.cache_dir, prepared.root)
         hit = _lookup(store, key, str(prepared.root))
         if hit is not None:
             log.info("results cache: every input unchanged, findings taken from %s", store.path)
@@ -54,7 +55,7 @@ def outcome(prepared: Prepared) -> Outcome:
 
     analysis = analyse_prepared(prepared)
     result = Outcome(tuple(analysis.findings), project_info(analysis.project), analysis.baselined)
-    if key is not None and store is not None and _recordable(analysis):
+    if store is not None and key is not None and _recordable(analysis):
         store.put(key, (analysed(analysis.project.sources), result))
         store.save()
     return result
@@ -104,11 +105,10 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _store(prepared: Prepared) -> Optional[PickleStore]:
-    if prepared.cache_dir is None:
-        return None
-    name = digest(str(prepared.root))[:24]
-    return PickleStore(prepared.cache_dir / "results" / f"{name}.pickle", "results")
+def _store(cache_dir: Path, root: Path) -> PickleStore:
+    """One file per project root: it holds the latest entry only (save() keeps what was used)."""
+    name = digest(str(root))[:24]
+    return PickleStore(cache_dir / "results" / f"{name}.pickle", "results")
 
 
 def _lookup(store: PickleStore, key: str, base: str) -> Optional[Outcome]:

@@ -9,6 +9,7 @@ only race to write equally valid files.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -21,7 +22,8 @@ from typing import Any, Optional
 from mfa_guard import __version__
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2  # 2: the header names the code fingerprint
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def digest(*parts: str) -> str:
@@ -55,12 +57,31 @@ def parser_version() -> str:
     return "unknown"
 
 
+@functools.cache
+def code_fingerprint(package: str = PACKAGE_DIR) -> str:
+    """The tool's own modules by name, size and modification time (~1 ms). The version alone is not
+    enough: a development checkout whose checks changed without a version bump must not reuse
+    findings or parses made by other code."""
+    entries = []
+    for directory, subdirectories, files in os.walk(package):
+        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                entries.append(f"{os.path.relpath(path, package)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest(*entries)
+
+
 class PickleStore:
-    """A dict persisted as one pickle file, valid only for this tool and parser version."""
+    """A dict persisted as one pickle file, valid only for this tool's code and parser version."""
 
     def __init__(self, path: Optional[Path], scope: str) -> None:
         self.path = path
-        self.header = (FORMAT, __version__, parser_version(), scope)
+        self.header = (FORMAT, __version__, code_fingerprint(), parser_version(), scope)
         self.entries: dict[str, Any] = self._load()
         self.used: set[str] = set()
         self.dirty = False

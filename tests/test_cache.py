@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 from pathlib import Path
 
@@ -146,3 +147,22 @@ def test_rules_cache_follows_rule_file_changes(tmp_path) -> None:
 
 def test_digest_separates_parts() -> None:
     assert digest("ab", "c") != digest("a", "bc")
+
+
+def test_code_fingerprint_follows_edits_to_the_tools_own_modules(tmp_path) -> None:
+    """A development checkout changes code without bumping the version: caches must notice."""
+    package = tmp_path / "pkg"
+    (package / "checks").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    module = package / "checks" / "roles.py"
+    module.write_text("RULE = 1\n")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "x.py").write_text("ignored")
+    first = cache_module.code_fingerprint(str(package))
+    assert cache_module.code_fingerprint.__wrapped__(str(package)) == first  # stable
+    os.utime(module, ns=(1, 1))
+    assert cache_module.code_fingerprint.__wrapped__(str(package)) != first
+    (package / "__pycache__" / "x.py").write_text("still ignored")
+    second = cache_module.code_fingerprint.__wrapped__(str(package))
+    (package / "checks" / "new.py").write_text("")
+    assert cache_module.code_fingerprint.__wrapped__(str(package)) != second

@@ -192,6 +192,16 @@ def test_another_tool_version_is_a_miss(project, cache_dir, full_runs, capsys, m
     assert len(full_runs) == 2
 
 
+def test_other_code_of_the_same_version_is_a_miss(project, cache_dir, full_runs, capsys, monkeypatch) -> None:
+    """A development checkout whose checks changed without a version bump gets no stale findings."""
+    root = project("p1")
+    check(root, capsys)
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "edited checks")
+    check(root, capsys)
+    check(root, capsys)
+    assert len(full_runs) == 2, "one miss for the new code, then a hit"
+
+
 def results_file(cache_dir: Path) -> Path:
     (path,) = (cache_dir / "results").iterdir()
     return path

@@ -34,6 +34,7 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def parser_version() -> str:
     """python-hcl2's installed version, found as the import system would find the package.
 

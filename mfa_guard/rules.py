@@ -91,7 +91,12 @@ def builtin_digest(directory: Path) -> str:
     return h.hexdigest()
 
 
-def _stamped(directory: Path) -> bool:
+def builtin_rules_stamped() -> bool:
+    return stamped(builtin_rules_dir())
+
+
+def stamped(directory: Path) -> bool:
+    """Whether the built-in files in `directory` are exactly those the release stamp was written for."""
     try:
         recorded = (directory / STAMP_FILE).read_text(encoding="utf-8").split()
         return bool(recorded) and recorded[0] == builtin_digest(directory)
@@ -103,7 +108,7 @@ def _load_and_validate(
     directory: Path, files: Sequence[Path], extra_files: Sequence[Path], trust_stamp: bool = True
 ) -> list[Rule]:
     validator = _LazyValidator(directory / SCHEMA_FILE)
-    trusted = trust_stamp and _stamped(directory)
+    trusted = trust_stamp and stamped(directory)
     rules: dict[str, Rule] = {}
     names: dict[str, str] = {}
     for path in [*files, *extra_files]:

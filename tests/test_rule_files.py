@@ -102,3 +102,16 @@ def test_validate_rules_ignores_the_stamp(copied_rules: Path) -> None:
     assert any(rule.severity == "fatal" for rule in load_rules())
     with pytest.raises(RuleFileError, match="'fatal' is not one of"):
         load_rules(trust_stamp=False)
+
+
+def test_validate_rules_says_when_the_stamp_is_stale(copied_rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mfa_guard.cli import main
+
+    assert main(["validate-rules"]) == 0
+    assert capsys.readouterr().err == ""
+    rule = copied_rules / "ENV001.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    assert main(["validate-rules"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.endswith(" rules valid\n")
+    assert "differ from rules/validated.sha256" in captured.err and "mfa_guard.rule_schema" in captured.err

@@ -328,6 +328,7 @@ fix_from = os.environ.get("FAKE_LEVERAGE_FIX_FROM")
 if fix_from:  # behave like a successful run: the profiles are now those of the fixed tree
     for name in ("config", "credentials"):
         shutil.copy(os.path.join(fix_from, name), os.path.join(os.environ["FAKE_LEVERAGE_AWS"], name))
+print("leverage says hello on stdout")
 sys.exit(int(os.environ.get("FAKE_LEVERAGE_EXIT", "0")))
 """
 
@@ -417,6 +418,28 @@ def test_exec_without_leverage_on_path_is_a_clear_error(project: Callable[[str],
     result = run_cli("profiles", str(project("p2")), "--aws-dir", str(aws_dir), "--exec", env=env)
     assert result.returncode == 2
     assert "`leverage` (the Leverage CLI) is not on PATH" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_exec_with_a_machine_format_keeps_stdout_for_the_report(
+    fake_leverage: Path, project: Callable[[str], Path], tmp_path: Path, fmt: str
+) -> None:
+    aws_dir = fake_aws(tmp_path, "p1")
+    env = exec_env(fake_leverage, aws_dir, FAKE_LEVERAGE_FIX_FROM=str(AWS / "p2"))
+    result = run_cli("profiles", str(stale_p2(project)), "--aws-dir", str(aws_dir), "--exec", "--format", fmt, env=env)
+    assert len(calls(fake_leverage)) == 1
+    json.loads(result.stdout)  # nothing but the report
+    assert "leverage says hello on stdout" in result.stderr
+    assert result.returncode == 0, result.stderr
+
+
+def test_exec_with_the_console_format_leaves_the_cli_on_the_terminal(
+    fake_leverage: Path, project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    aws_dir = fake_aws(tmp_path, "p1")
+    env = exec_env(fake_leverage, aws_dir, FAKE_LEVERAGE_FIX_FROM=str(AWS / "p2"))
+    result = run_cli("profiles", str(stale_p2(project)), "--aws-dir", str(aws_dir), "--exec", env=env)
+    assert "leverage says hello on stdout" in result.stdout
 
 
 def test_exec_with_nothing_to_run_runs_nothing(

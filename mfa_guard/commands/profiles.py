@@ -88,7 +88,9 @@ def _execute(analysis: Analysis, options: Options, args: argparse.Namespace) -> 
         return EXIT_UNREADABLE if unreadable(analysis) else exit_code(analysis.findings, args, analysis.fail_on)
     leverage = find_leverage()  # before anything runs: a clear message when the CLI is missing
     log.write(render_plan(steps, analysis.findings))
-    outcome = run_steps(steps, analysis.project.root, log, leverage)
+    # With a machine format, stdout carries only the report: the CLI's own output goes to stderr.
+    child_stdout = None if args.format == "console" else log
+    outcome = run_steps(steps, analysis.project.root, log, leverage, stdout=child_stdout)
     after = analyse(options)  # re-check: the files changed under us
     log.write("==> re-checking the local profiles\n")
     _print(after, args, sys.stdout if args.format == "console" else log, overview=args.format == "console")

@@ -32,7 +32,11 @@ def find_leverage() -> str:
     return found
 
 
-def run_steps(steps: Sequence[Step], root: Path, log: TextIO, executable: Optional[str] = None) -> Outcome:
+def run_steps(
+    steps: Sequence[Step], root: Path, log: TextIO, executable: Optional[str] = None, stdout: Optional[TextIO] = None
+) -> Outcome:
+    """`stdout`: where the commands' standard output goes (default: inherited). A machine-readable
+    report owns mfa-guard's stdout, so the caller sends the CLI's output to stderr then."""
     runnable = [step for step in steps if step.argv is not None]
     leverage = executable or find_leverage()
     for position, step in enumerate(runnable, 1):
@@ -41,8 +45,8 @@ def run_steps(steps: Sequence[Step], root: Path, log: TextIO, executable: Option
         log.write(f"==> [{position}/{len(runnable)}] {' '.join(step.argv)}{where}\n")
         log.flush()
         try:
-            # stdin/stdout/stderr are inherited: the user answers the CLI's prompts directly.
-            code = subprocess.call([leverage, *step.argv[1:]], cwd=root / step.cwd)
+            # stdin and stderr are inherited: the user answers the CLI's prompts directly.
+            code = subprocess.call([leverage, *step.argv[1:]], cwd=root / step.cwd, stdout=stdout)
         except OSError as exc:
             log.write(f"==> could not start it: {exc.strerror or exc}\n")
             return Outcome(position, step, 127)

@@ -21,6 +21,8 @@ def build_schema() -> dict[str, Any]:
         params: dict[str, Any] = {"type": "object", "properties": dict(spec.params), "additionalProperties": False}
         if spec.required:
             params["required"] = list(spec.required)
+        if spec.dependent_required:
+            params["dependentRequired"] = {k: list(v) for k, v in spec.dependent_required.items()}
         branch: dict[str, Any] = {
             "if": {"properties": {"check": {"const": name}}, "required": ["check"]},
             "then": {"properties": {"params": params}},

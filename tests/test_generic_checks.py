@@ -225,6 +225,55 @@ def test_secret_attribute_values_are_not_echoed(project: Callable[[str], Path], 
     assert "hunter2" not in finding.message and "a value that is not shown" in finding.message
 
 
+def test_without_block_type_the_files_top_level_is_checked(project: Callable[[str], Path], tmp_path: Path) -> None:
+    """Settings of a .tfvars file are top-level attributes: no block to name."""
+    root = project("p1")
+    team = rule(
+        "TEAM006",
+        "attribute_must_equal",
+        files=["config/common.tfvars"],
+        attribute="region_primary",
+        equals="eu-west-1",
+    )
+    (finding,) = run(root, write_rules(tmp_path, team)).findings
+    assert (finding.span.path, finding.span.line) == ("config/common.tfvars", 4)
+    assert finding.message.startswith('config/common.tfvars sets region_primary = "us-east-1", expected "eu-west-1"')
+    assert finding.address == "region_primary"
+    assert finding.fix is not None
+    (edit,) = finding.fix.edits
+    text = (root / "config/common.tfvars").read_text(encoding="utf-8")
+    assert text[: edit.start] + edit.text + text[edit.end :] == text.replace('"us-east-1"', '"eu-west-1"', 1)
+
+
+@pytest.mark.parametrize(("missing", "expected"), [("violation", [("TEAM007", "config/common.tfvars", 1)]), ("ok", [])])
+def test_a_missing_top_level_attribute(
+    project: Callable[[str], Path], tmp_path: Path, missing: str, expected: list[tuple[str, str, int]]
+) -> None:
+    root = project("p1")
+    team = rule(
+        "TEAM007",
+        "attribute_must_equal",
+        files=["config/common.tfvars"],
+        attribute="terraform_version",
+        equals="1.6.0",
+        missing=missing,
+    )
+    analysis = run(root, write_rules(tmp_path, team))
+    assert located(analysis) == expected
+    if expected:
+        assert analysis.findings[0].message.startswith(
+            'config/common.tfvars does not set terraform_version (expected "1.6.0")'
+        )
+
+
+@pytest.mark.parametrize("param", ["block_label", "where"])
+def test_block_filters_need_a_block_type(tmp_path: Path, param: str) -> None:
+    value: Any = "oaar" if param == "block_label" else {"source": "x"}
+    team = rule("TEAM008", "attribute_must_equal", files=["*.tf"], attribute="a", equals=True, **{param: value})
+    with pytest.raises(RuleFileError, match=rf"\$\.params: 'block_type' is a dependency of '{param}'"):
+        load_rules([write_rules(tmp_path, team, single=True)])
+
+
 # --- env_key_must_match ----------------------------------------------------------------------
 
 
@@ -294,7 +343,7 @@ def test_empty_value(project: Callable[[str], Path], tmp_path: Path) -> None:
 def test_the_example_team_rules_are_valid_and_run(project: Callable[[str], Path]) -> None:
     example = REPO / "examples" / "team-rules.yaml"
     rules = load_rules([example])
-    assert {r.id for r in rules if r.source == str(example)} == {"TEAM001", "TEAM002", "TEAM003", "TEAM004"}
+    assert {r.id for r in rules if r.source == str(example)} == {"TEAM001", "TEAM002", "TEAM003", "TEAM004", "TEAM005"}
     result = run_cli("check", "--rules", str(example), "--select", "TEAM", "--format", "plain", str(project("p0")))
     assert result.returncode == 1, result.stderr
     assert [line.split(" ")[1] for line in result.stdout.splitlines()] == ["TEAM003", *["TEAM001"] * 3]

@@ -34,3 +34,4 @@ class CheckSpec:
     params: Mapping[str, Any] = field(default_factory=dict)  # JSON Schema properties of params
     required: tuple[str, ...] = ()
     generic: bool = False  # usable from a team's own rule files
+    dependent_required: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # param -> params it needs

@@ -13,6 +13,7 @@ from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import replace_span
 from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.parse.hcl_types import Attribute, Block, Expr
+from mfa_guard.span import Span
 
 Scalar = Union[bool, int, float, str]
 
@@ -99,35 +100,39 @@ def _block_matches(block: Block, params: Mapping[str, Any]) -> bool:
 
 
 def attribute_must_equal(ctx: CheckContext) -> Iterator[Violation]:
+    """In the matching blocks, or, without `block_type`, at the top level of each file (a .tfvars)."""
     params = ctx.params
-    name, wanted = params["attribute"], params["equals"]
-    expected = _literal_text(wanted)
+    name = params["attribute"]
     for path in sorted(ctx.project.documents):
         if not path.endswith(HCL_SUFFIXES) or not matches_any(path, params["files"]):
             continue
         source = ctx.project.sources[path]
-        for block in ctx.project.documents[path].body.blocks:
-            if not _block_matches(block, params):
-                continue
-            address = ".".join((block.type, *block.labels))
-            attribute = block.body.get(name)
-            if attribute is None:
-                if params.get("missing", "violation") == "violation":
-                    span = source.index.span(path, block.span.start, block.open_brace_end)
-                    yield Violation(
-                        span, f"{address} in {path} does not set {name} (expected {expected})", address=address
-                    )
-                continue
-            if _equal(attribute.value, wanted) is not False:
-                continue
-            shown = _shown(name, attribute.value.text)
-            fix = Fix("guarded", (replace_span(attribute.value.span, expected),), f"set {name} = {expected}")
-            yield Violation(
-                attribute.value.span,
-                f"{address} in {path} sets {name} = {shown}, expected {expected}",
-                fix,
-                address=address,
-            )
+        body = ctx.project.documents[path].body
+        if "block_type" not in params:
+            start = source.index.span(path, 0, 0)  # a file without the attribute is reported at its start
+            yield from _attribute_violations(params, body.get(name), path, start, name)
+            continue
+        for block in body.blocks:
+            if _block_matches(block, params):
+                address = ".".join((block.type, *block.labels))
+                head = source.index.span(path, block.span.start, block.open_brace_end)
+                yield from _attribute_violations(params, block.body.get(name), f"{address} in {path}", head, address)
+
+
+def _attribute_violations(
+    params: Mapping[str, Any], attribute: Optional[Attribute], what: str, missing_span: Span, address: str
+) -> Iterator[Violation]:
+    name, wanted = params["attribute"], params["equals"]
+    expected = _literal_text(wanted)
+    if attribute is None:
+        if params.get("missing", "violation") == "violation":
+            yield Violation(missing_span, f"{what} does not set {name} (expected {expected})", address=address)
+        return
+    if _equal(attribute.value, wanted) is not False:
+        return
+    shown = _shown(name, attribute.value.text)
+    fix = Fix("guarded", (replace_span(attribute.value.span, expected),), f"set {name} = {expected}")
+    yield Violation(attribute.value.span, f"{what} sets {name} = {shown}, expected {expected}", fix, address=address)
 
 
 def _env_files(ctx: CheckContext) -> Sequence[EnvFile]:
@@ -164,7 +169,8 @@ _MISSING = {"enum": ["ok", "violation"], "default": "violation"}
 CHECKS = {
     "attribute_must_equal": CheckSpec(
         attribute_must_equal,
-        "An attribute of the matching HCL blocks must equal a literal (bool, number or string).",
+        "An attribute of the matching HCL blocks (or, without block_type, of the files' top level) must equal a "
+        "literal (bool, number or string).",
         params={
             "files": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
             "block_type": {"type": "string", "minLength": 1},
@@ -174,8 +180,9 @@ CHECKS = {
             "equals": {"type": ["boolean", "number", "string"]},
             "missing": _MISSING,
         },
-        required=("files", "block_type", "attribute", "equals"),
+        required=("files", "attribute", "equals"),
         generic=True,
+        dependent_required={"block_label": ("block_type",), "where": ("block_type",)},
     ),
     "env_key_must_match": CheckSpec(
         env_key_must_match,

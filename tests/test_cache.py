@@ -22,9 +22,9 @@ def parse_count(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     original = hcl.parse_hcl
 
-    def counting(source):  # type: ignore[no-untyped-def]
+    def counting(source, cache_dir=None):  # type: ignore[no-untyped-def]
         parsed.append(source.path)
-        return original(source)
+        return original(source, cache_dir)
 
     monkeypatch.setattr(hcl, "parse_hcl", counting)
     return parsed

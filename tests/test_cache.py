@@ -106,6 +106,7 @@ def _load_in_process(args: tuple[str, str]) -> int:
     return len(load_project(Path(root), LoadOptions(cache_dir=Path(cache_dir))).documents)
 
 
+@pytest.mark.slow
 def test_concurrent_processes_share_the_cache_safely(project, tmp_path) -> None:
     root = project("p2")
     cache_dir = tmp_path / "cache"

@@ -21,6 +21,8 @@ from tests.conftest import REPO
 
 RULE_IDS = sorted(p.stem for p in (REPO / "rules").glob("*.yaml"))
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel
+
 
 def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(

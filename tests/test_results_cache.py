@@ -254,6 +254,7 @@ def _check_in_process(args: tuple[str, str]) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_concurrent_runs_share_the_results_cache_safely(project, tmp_path) -> None:
     root = project("p2")
     cache = tmp_path / "shared cache"

@@ -56,6 +56,7 @@ def test_nesting_at_the_bound_still_parses() -> None:
     assert document.body.attributes[0].value.kind == "tuple"
 
 
+@pytest.mark.slow
 def test_a_1_mb_sum_ends_quickly_with_a_par_finding(project) -> None:  # type: ignore[no-untyped-def]
     """The review's case (1 MiB of `1+1+...`: 74 s, 1.27 GB) under the 1 MiB read limit: stops at the token bound."""
     root = project("p1")

@@ -35,6 +35,7 @@ def source(text: str = TEXT) -> SourceFile:
     return SourceFile("main.tf", Path("main.tf"), text)
 
 
+@pytest.mark.slow  # builds the tables (~4 s)
 def test_shipped_tables_are_the_installed_python_hcl2_grammar_compiled_now() -> None:
     directory = standalone_gen.hcl2_dir()
     assert directory is not None
@@ -43,6 +44,7 @@ def test_shipped_tables_are_the_installed_python_hcl2_grammar_compiled_now() -> 
     assert standalone_gen.canonical(shipped.DATA, shipped.MEMO) == standalone_gen.canonical(data, memo)
 
 
+@pytest.mark.slow  # builds the tables (~4 s)
 def test_shipped_module_is_what_the_generator_writes_apart_from_table_numbering() -> None:
     committed = standalone_gen.GENERATED.read_text(encoding="utf-8")
     regenerated = standalone_gen.generate()
@@ -77,6 +79,7 @@ def test_parsing_never_builds_tables(fresh_parsers: None, monkeypatch: pytest.Mo
     assert (backend.labels, backend.span.line, backend.span.column) == (("s3",), 2, 3)
 
 
+@pytest.mark.slow  # builds the tables (~4 s)
 def test_other_grammar_falls_back_to_lark_with_the_same_result(
     fresh_parsers: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,6 +94,7 @@ def test_other_grammar_falls_back_to_lark_with_the_same_result(
     assert [p.name for p in cache.iterdir()] == ["hcl2-ffffffffffffffff-lalr.bin"]
 
 
+@pytest.mark.slow  # builds the tables (~4 s)
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 def test_fallback_never_caches_tables_where_another_user_could_write(
     fresh_parsers: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture

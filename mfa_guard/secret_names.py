@@ -37,10 +37,10 @@ _SECRET_NAME = re.compile("|".join([*map(re.escape, SECRET_NAME_WORDS), _KEY_WOR
 _SETTING = re.compile(r"[_.\-](?:" + "|".join(SETTING_SUFFIXES) + r")$", re.IGNORECASE)
 
 # Values that look secret whatever their name: AWS access key ids, and long base64-like runs with
-# upper case, lower case and digits (an AWS secret access key is 40 of them, a session token more).
+# upper case, lower case and digits, 24 or more (an AWS secret access key is 40, a session token more).
 _ACCESS_KEY_ID = r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])"
 _LONG_TOKEN = (
-    r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+=]*[A-Z])(?=[A-Za-z0-9/+=]*[a-z])(?=[A-Za-z0-9/+=]*[0-9])[A-Za-z0-9/+=]{32,}"
+    r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+=]*[A-Z])(?=[A-Za-z0-9/+=]*[a-z])(?=[A-Za-z0-9/+=]*[0-9])[A-Za-z0-9/+=]{24,}"
 )
 SECRET_VALUE = re.compile(f"{_ACCESS_KEY_ID}|{_LONG_TOKEN}")
 

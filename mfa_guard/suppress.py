@@ -18,11 +18,10 @@ from mfa_guard.findings import Finding, Fix, Violation
 from mfa_guard.fix.edits import delete_line, replace_span
 from mfa_guard.model import Project
 from mfa_guard.rules import Rule, find_rule
-from mfa_guard.suppress_parse import Suppression, quotable, quoted_target, scan_project
+from mfa_guard.suppress_parse import Suppression, quoted_target, scan_project, shown_target, shown_until
 
 CHECK = "suppression_problems"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATE_LIKE = re.compile(r"[0-9./-]{1,12}")
 # Rules whose findings depend on the machine (LOC reads ~/.aws) or on CI mode (MFA001 is
 # silenced by --ci): a suppression of them looks unused elsewhere, so it is never called unused.
 ENVIRONMENT_DEPENDENT = ("LOC",)
@@ -65,8 +64,7 @@ def problems_of(suppression: Suppression, rules: Sequence[Rule], settings: Suppr
     if suppression.until is not None:
         until = _date(suppression.until)
         if until is None:
-            shown = suppression.until if _DATE_LIKE.fullmatch(suppression.until) else "..."  # never echo free text
-            problems.append(f"until={shown} is not a date (YYYY-MM-DD)")
+            problems.append(f"until={shown_until(suppression.until)} is not a date (YYYY-MM-DD)")
         elif until < settings.today:
             problems.append(f"expired on {until.isoformat()}")
     return problems
@@ -188,7 +186,7 @@ class _Pass:
             span=suppression.span,
             fix=fix if rule.fix != "manual" else None,
             companion=rule.companion,
-            address=f"suppression:{suppression.scope}[{','.join(t if quotable(t) else '?' for t in suppression.targets)}]",
+            address=f"suppression:{suppression.scope}[{','.join(map(shown_target, suppression.targets))}]",
         )
 
 

@@ -19,11 +19,22 @@ _TARGET = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 KINDS = {"ignore": "line", "ignore-file": "file"}
 # What a message may quote from a suppression comment: text shaped like a rule id or name. The
 # rest of a malformed comment is described by position only (it may hold a pasted secret).
+_DATE_LIKE = re.compile(r"[0-9./-]{1,12}")
 _QUOTABLE = re.compile(r"[A-Z]{2,5}[0-9]{3}|[a-z]{1,20}(?:-[a-z]{1,20}){0,5}")
 
 
 def quotable(text: str) -> bool:
     return _QUOTABLE.fullmatch(text) is not None
+
+
+def shown_target(text: str) -> str:
+    """A rule list entry for a listing or an address: as written when rule-shaped, else `?`."""
+    return text if quotable(text) else "?"
+
+
+def shown_until(text: str) -> str:
+    """An `until=` value for a message: as written when date-shaped, else `...`."""
+    return text if _DATE_LIKE.fullmatch(text) else "..."
 
 
 def quoted_target(text: str) -> str:

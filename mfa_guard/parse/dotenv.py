@@ -12,6 +12,7 @@ earlier interpolatable one, and a reference sees the value at its own line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -21,8 +22,10 @@ from mfa_guard.span import Span
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<export>export[ \t]+)?(?P<key>[^=#\s]+)[ \t]*=[ \t]*(?P<rest>.*)$")
 BOM_MESSAGE = "UTF-8 byte-order mark: yaenv reads it as part of the first key and rejects the file"
-# yaenv's own pattern, greedy: `${A}${B}` is ONE reference to the name `A}${B`.
-_REFERENCE = re.compile(r"\$\{([^}].*)?\}")
+# yaenv substitutes with the greedy pattern r"\$\{([^}].*)?\}": `${A}${B}` is ONE reference to
+# the name `A}${B`. references() finds the same matches in linear time (the regex is quadratic on
+# a line of many `${` and no `}`).
+YAENV_REFERENCE = r"\$\{([^}].*)?\}"
 # A name a shell can export: when it is not in the file, its value comes from the environment.
 _ENVIRONMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -161,8 +164,7 @@ class _Interpolation:
         """(the value's pieces, or None when unresolved; the reference depth)."""
         pieces: list[str] = []
         depth, position = 0, 0
-        for match in _REFERENCE.finditer(text):
-            name = match.group(1)
+        for start, end, name in references(text):
             if name is None:
                 found: Optional[str] = ""  # `${}`
             elif name in self.current:
@@ -174,8 +176,8 @@ class _Interpolation:
                 found = ""  # no shell can export such a name; yaenv then substitutes ''
             if found is None:
                 return None, depth
-            pieces += (text[position : match.start()], found)
-            position = match.end()
+            pieces += (text[position:start], found)
+            position = end
         pieces.append(text[position:])
         return pieces, depth
 
@@ -196,6 +198,24 @@ class _Interpolation:
         return LIMIT_MESSAGE.format(
             what=what, value=MAX_VALUE_CHARS, total=MAX_EXPANDED_CHARS, depth=MAX_INTERPOLATION_DEPTH
         )
+
+
+def references(text: str) -> Iterator[tuple[int, int, Optional[str]]]:
+    """(start, end, name or None for `${}`) of each match of YAENV_REFERENCE in a one-line value."""
+    position = 0
+    last_close = text.rfind("}")
+    while True:
+        start = text.find("${", position)
+        if start < 0 or start + 2 >= len(text):
+            return
+        if text[start + 2] == "}":
+            yield start, start + 3, None  # `${}`: the group is optional
+            position = start + 3
+            continue
+        if last_close < start + 3:
+            return  # no `}` left: no match here nor later
+        yield start, last_close + 1, text[start + 2 : last_close]  # `.*` runs to the last `}`
+        return
 
 
 def _with_value(entry: EnvEntry, value: Optional[str]) -> EnvEntry:

@@ -143,3 +143,25 @@ def test_the_bound_is_a_located_par001_finding(project: Callable[[str], Path]) -
     found = [(f.rule, f.span.path, f.message) for f in analysis.findings]
     assert len(found) == 1 and found[0][:2] == ("PAR001", "build.env"), found
     assert "limit" in found[0][2]
+
+
+def test_references_are_the_matches_of_yaenvs_pattern() -> None:
+    """The linear scan finds exactly what yaenv's regex finds, on every short string of `${}a`."""
+    import itertools
+    import re
+
+    from mfa_guard.parse.dotenv import YAENV_REFERENCE, references
+
+    pattern = re.compile(YAENV_REFERENCE)
+    for length in range(9):
+        for chars in itertools.product("${}a", repeat=length):
+            text = "".join(chars)
+            expected = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(text)]
+            assert list(references(text)) == expected, text
+
+
+def test_a_line_of_many_unclosed_references_is_read_in_linear_time() -> None:
+    started = time.perf_counter()
+    env = env_of("K=" + "${a" * 300_000 + "\n")
+    assert time.perf_counter() - started < 2.0  # yaenv's regex takes minutes here
+    assert env.values()["K"] == "${a" * 300_000

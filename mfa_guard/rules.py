@@ -148,14 +148,22 @@ def _validator(schema_path: Path) -> Any:
 
 def _rules_of(path: Path, validator: Optional[_LazyValidator], builtin: bool) -> Iterable[tuple[str, Rule]]:
     """`validator` None: a stamped built-in file, validated when the release was stamped."""
-    import yaml
+    from mfa_guard.user_files import read_user_file
 
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as exc:
-        raise RuleFileError(f"{path}: $: cannot read: {exc.strerror}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RuleFileError(f"{path}: $: not valid YAML: {exc}") from None
+    text = read_user_file(path, RuleFileError)  # a regular file, size-capped (paths: see config.py)
+    if builtin:
+        import yaml
+
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # shipped, trusted
+    else:
+        from mfa_guard.parse.yamlfile import YamlSyntaxError, load_data
+
+        try:
+            data = load_data(text)  # no aliases: a team file must not expand into a billion laughs
+        except YamlSyntaxError as exc:
+            raise RuleFileError(
+                f"{path}: $: not valid YAML (line {exc.line}, column {exc.column}): {exc.message}"
+            ) from None
     documents = data.get("rules") if isinstance(data, dict) and "rules" in data and not builtin else [data]
     if not isinstance(documents, list):
         raise RuleFileError(f"{path}: $.rules: must be a list of rules")

@@ -223,7 +223,7 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(project, cache_dir, full_runs, ca
     path = results_file(cache_dir)
     header, _, body = path.read_bytes().partition(b"\n")  # the JSON data format (issue 16)
     entries = json.loads(body)
-    path.write_bytes(header + b"\n" + json.dumps(dict.fromkeys(entries, {"files": {}, "findings": 7})).encode())
+    path.write_bytes(header + b"\n" + json.dumps({key: {"files": {}, "findings": 7} for key in entries}).encode())
     assert check(root, capsys) == expected
     assert len(full_runs) == 2
 

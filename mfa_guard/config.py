@@ -105,6 +105,7 @@ def parse_config(path: Path, text: str) -> Config:
     if data is None:
         data = {}  # an empty file is a valid, empty configuration
     validate(path, data)
+    _check_globs(path, data.get("exclude", ()))
     base = path.parent
     return Config(
         path=path,
@@ -121,6 +122,16 @@ def parse_config(path: Path, text: str) -> Config:
         baseline=_inside(path, base, "$.baseline", base / data["baseline"]) if "baseline" in data else None,
         ci=data.get("ci", False),
     )
+
+
+def _check_globs(path: Path, globs: Sequence[str]) -> None:
+    from mfa_guard.exclude import GlobError, compile_pattern
+
+    for position, glob in enumerate(globs):
+        try:
+            compile_pattern(glob)
+        except GlobError as exc:
+            raise ConfigError(f"{path}: $.exclude[{position}]: {str(exc).split(': ', 1)[1]}") from None
 
 
 def _rule_path(config: Path, base: Path, position: int, value: str) -> Path:

@@ -15,6 +15,7 @@ from mfa_guard.model import Project
 from mfa_guard.source import ReadProblem, read_bytes
 from mfa_guard.user_files import inside
 
+SAFE_SHORT_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")  # looser than Leverage's [a-z]{2,4}, never a path
 MAX_BYTES = 1024 * 1024  # AWS files and backend state files are a few kilobytes
 _HEADER = re.compile(r"^[ \t]*\[([^\]\r\n]*)\]", re.M)
 # A section that configparser must never treat as special (AWS files have no DEFAULT section).
@@ -24,6 +25,12 @@ _NO_DEFAULT = "\x00mfa-guard-no-default\x00"
 def default_aws_dir(short_name: Optional[str]) -> Path:
     if not short_name:
         raise UserError("cannot tell the project short name, so not where its AWS files are: pass --aws-dir DIR")
+    if not SAFE_SHORT_NAME.fullmatch(short_name):
+        # It comes from committed files: `../../.ssh` or a newline must never become a path.
+        raise UserError(
+            f"the project short name {ascii(short_name)} is not a plain name (Leverage uses ^[a-z]{{2,4}}$), "
+            "so it is not used as a directory under ~/.aws: fix it or pass --aws-dir DIR"
+        )
     return Path.home() / ".aws" / short_name
 
 

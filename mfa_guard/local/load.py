@@ -28,7 +28,7 @@ def default_aws_dir(short_name: Optional[str]) -> Path:
     if not SAFE_SHORT_NAME.fullmatch(short_name):
         # It comes from committed files: `../../.ssh` or a newline must never become a path.
         raise UserError(
-            f"the project short name {ascii(short_name)} is not a plain name (Leverage uses ^[a-z]{{2,4}}$), "
+            f"the project short name {short_name!a} is not a plain name (Leverage uses ^[a-z]{{2,4}}$), "
             "so it is not used as a directory under ~/.aws: fix it or pass --aws-dir DIR"
         )
     return Path.home() / ".aws" / short_name

@@ -65,9 +65,13 @@ def load_rules(
     from mfa_guard.cache import digest, rules_store
 
     store = rules_store(cache_dir)
+    from mfa_guard.user_files import read_user_file
+
     try:
         key = digest(
-            *(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files, *extra_files])
+            *(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files]),
+            # team files: regular files only, size-capped (a FIFO named with --rules must not hang)
+            *(f"{p}\0{read_user_file(p, RuleFileError)}" for p in extra_files),
         )
     except (OSError, UnicodeDecodeError):
         return _load_and_validate(directory, files, extra_files, trust_stamp)

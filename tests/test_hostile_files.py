@@ -130,10 +130,13 @@ def test_fifos_never_hang_a_run(project) -> None:
     (root / "management" / "config" / "backend.tfvars").unlink()
     os.mkfifo(root / "management" / "config" / "backend.tfvars")
     os.mkfifo(root / "cfg.yaml")
+    os.mkfifo(root / "team.yaml")
     commands = [
         ("plan", str(root), "--to", "p2"),
         ("check", str(root), "--baseline", str(root / "baseline.json")),
         ("check", str(root), "--config", str(root / "cfg.yaml")),
+        ("check", str(root), "--rules", str(root / "team.yaml")),
+        ("validate-rules", str(root / "team.yaml")),
         ("check", str(root), "--format", "plain"),
     ]
     for command in commands:
@@ -141,8 +144,9 @@ def test_fifos_never_hang_a_run(project) -> None:
             [sys.executable, "-m", "mfa_guard", *command], capture_output=True, text=True, timeout=60, check=False
         )
         assert result.returncode in (0, 1, 2) and "internal error" not in result.stderr, (command, result.stderr)
-    assert "not a regular file (a FIFO)" in run_cli(*commands[1]).stderr
-    assert "no config/backend.tfvars" in run_cli(*commands[3]).stdout  # discovery lists regular files only
+    for command in commands[1:5]:
+        assert "not a regular file (a FIFO)" in run_cli(*command).stderr, command
+    assert "no config/backend.tfvars" in run_cli(*commands[-1]).stdout  # discovery lists regular files only
 
 
 def test_a_project_file_that_is_a_fifo_is_a_located_read_problem(tmp_path: Path) -> None:

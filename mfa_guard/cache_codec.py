@@ -2,8 +2,8 @@
 
 A cache file is data only: loading it builds these dataclasses from lists, strings and numbers,
 never runs code (no pickle). Lists, not objects, keep the files compact; spans inside a parsed
-document omit the path (it is the document's). A decoder given malformed data raises (TypeError,
-ValueError, IndexError, KeyError...): the store treats that as a miss.
+document omit the path (it is the document's). A decoder given data of the wrong shape raises
+(TypeError, ValueError, KeyError...): the store treats that as a miss.
 """
 
 from __future__ import annotations
@@ -30,11 +30,14 @@ def span_to_data(span: Span, path: Optional[str] = None) -> Data:
 
 
 def span_from_data(data: Data, path: Optional[str] = None) -> Span:
+    # The hot path of a warm run (every value has a span): no per-field conversion. The store only
+    # reads files from a directory that is the user's own, behind an exact header; a wrong arity
+    # still raises here and is a miss.
     if len(data) == 6:
         if path is None:
             raise ValueError("a span without a path outside a document")
-        return Span(path, *map(int, data))
-    return Span(str(data[0]), *map(int, data[1:7]))
+        return Span(path, *data)
+    return Span(*data)
 
 
 # --- parsed HCL documents (the parse cache) -----------------------------------------------------
@@ -75,7 +78,7 @@ def _attribute_to(attribute: Attribute, path: str) -> Data:
 
 def _attribute_from(data: Data, path: str) -> Attribute:
     name, name_span, value, span = data
-    return Attribute(str(name), span_from_data(name_span, path), _expr_from(value, path), span_from_data(span, path))
+    return Attribute(name, span_from_data(name_span, path), _expr_from(value, path), span_from_data(span, path))
 
 
 def _block_to(block: Block, path: str) -> Data:
@@ -91,14 +94,7 @@ def _block_to(block: Block, path: str) -> Data:
 
 def _block_from(data: Data, path: str) -> Block:
     kind, labels, body, span, open_end, close_start = data
-    return Block(
-        str(kind),
-        tuple(str(label) for label in labels),
-        _body_from(body, path),
-        span_from_data(span, path),
-        int(open_end),
-        int(close_start),
-    )
+    return Block(kind, tuple(labels), _body_from(body, path), span_from_data(span, path), open_end, close_start)
 
 
 def _expr_to(expr: Expr, path: str) -> Data:
@@ -109,11 +105,11 @@ def _expr_to(expr: Expr, path: str) -> Data:
 
 
 def _expr_from(data: Data, path: str) -> Expr:
-    value = data[3]
-    if not (value is None or isinstance(value, (str, int, float, bool))):
-        raise TypeError("an expression value must be a scalar")
-    items = tuple(_item_from(item, path) for item in data[4]) if len(data) > 4 else ()
-    return Expr(str(data[0]), str(data[1]), span_from_data(data[2], path), value, items)
+    if len(data) == 4:
+        kind, text, span, value = data
+        return Expr(kind, text, span_from_data(span, path), value)
+    kind, text, span, value, items = data
+    return Expr(kind, text, span_from_data(span, path), value, tuple(_item_from(item, path) for item in items))
 
 
 def _item_to(item: Item, path: str) -> Data:
@@ -123,11 +119,7 @@ def _item_to(item: Item, path: str) -> Data:
 
 def _item_from(data: Data, path: str) -> Item:
     key, key_span, value = data
-    return Item(
-        None if key is None else str(key),
-        None if key_span is None else span_from_data(key_span, path),
-        _expr_from(value, path),
-    )
+    return Item(key, None if key_span is None else span_from_data(key_span, path), _expr_from(value, path))
 
 
 # --- validated rules (the rules cache) ----------------------------------------------------------

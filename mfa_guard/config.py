@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,9 +181,9 @@ def describe(error: Any) -> tuple[str, str]:
         words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
         return f"expected {words}, got {type_word(instance)}", ""
     if kind == "enum":
-        return f"expected one of {', '.join(map(str, error.validator_value))}, got {instance!r}", ""
+        return f"expected one of {', '.join(map(str, error.validator_value))}, got {shown(instance)}", ""
     if kind == "pattern":
-        return f"{instance!r} does not match {error.validator_value}", ""
+        return f"{shown(instance)} does not match {error.validator_value}", ""
     if kind == "minLength":
         return "must not be empty", ""
     return str(error.message), ""
@@ -196,10 +197,21 @@ def type_word(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"a string ({value!r})"
+        return f"a string ({shown(value)})"
     if value is None:
         return "null"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {shown(value)}"
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.*!/-]{1,40}")
+
+
+def shown(value: Any) -> str:
+    """A short plain word or number as written; anything else (a URL with a token, a long line of
+    a file named by mistake) is not echoed."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return repr(value) if isinstance(value, str) and _PLAIN.fullmatch(value) else "a value that is not shown"
 
 
 def check_selectors(config: Config, rules: Sequence[Rule]) -> None:

@@ -94,6 +94,13 @@ def test_a_config_baseline_outside_the_project_is_refused(project, secret_file: 
     assert "$.baseline:" in err and "outside" in err
 
 
+def test_a_config_named_on_the_command_line_is_not_echoed(project, secret_file: Path, capsys) -> None:
+    root = project("p0")
+    code, out, err = run(capsys, "check", str(root), "--config", str(secret_file))
+    assert code == 2 and "ghp_" not in out + err
+    assert "credentials: $: expected a mapping, got a string (a value that is not shown)" in err
+
+
 def test_yaml_errors_do_not_echo_the_files_text(project, capsys) -> None:
     root = project("p0")
     (root / ".mfa-guard.yaml").write_text("select: *ghp_aliasnamesecret\n", encoding="utf-8")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from mfa_guard.discover import git_top
-from mfa_guard.errors import UserError
+from mfa_guard.errors import UserError, shown
 from mfa_guard.rules import Rule
 from mfa_guard.selection import matches
 from mfa_guard.user_files import read_user_file, require_inside
@@ -201,17 +200,6 @@ def type_word(value: Any) -> str:
     if value is None:
         return "null"
     return f"{type(value).__name__} {shown(value)}"
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9_.*!/-]{1,40}")
-
-
-def shown(value: Any) -> str:
-    """A short plain word or number as written; anything else (a URL with a token, a long line of
-    a file named by mistake) is not echoed."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    return repr(value) if isinstance(value, str) and _PLAIN.fullmatch(value) else "a value that is not shown"
 
 
 def check_selectors(config: Config, rules: Sequence[Rule]) -> None:

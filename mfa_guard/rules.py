@@ -177,7 +177,11 @@ def _rules_of(path: Path, validator: Optional[_LazyValidator], builtin: bool) ->
         if errors:
             error = _most_specific(errors)
             location = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-            raise RuleFileError(f"{path}: {location}: {error.message}")
+            message = str(error.message)
+            if isinstance(error.instance, str) and (not list(error.absolute_path) or len(error.instance) > 80):
+                # a whole file that is not a rule (a token file named by mistake), or a long line: not echoed
+                message = message.replace(repr(error.instance), "a value that is not shown")
+            raise RuleFileError(f"{path}: {location}: {message}")
         if builtin and document["id"] != path.stem:
             raise RuleFileError(f"{path}: $.id: {document['id']!r} must match the file name {path.stem!r}")
         if not builtin:

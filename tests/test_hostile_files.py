@@ -99,6 +99,8 @@ def test_a_config_named_on_the_command_line_is_not_echoed(project, secret_file: 
     code, out, err = run(capsys, "check", str(root), "--config", str(secret_file))
     assert code == 2 and "ghp_" not in out + err
     assert "credentials: $: expected a mapping, got a string (a value that is not shown)" in err
+    code, out, err = run(capsys, "check", str(root), "--rules", str(secret_file))
+    assert code == 2 and "ghp_" not in out + err and "credentials: $: a value that is not shown is not of type" in err
 
 
 def test_yaml_errors_do_not_echo_the_files_text(project, capsys) -> None:

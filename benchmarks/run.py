@@ -177,7 +177,7 @@ def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
         run_case("floor (read + 1 regex)", label, runs, [PYTHON, str(HERE / "floor.py"), str(repo)], env),
         fresh_machine(label, repo, runs),
         # Cold: mfa-guard's caches removed (parse results, validated rules, check results).
-        run_case("check, cold", label, runs, check, env, before=clear("projects", "results", "rules*")),
+        run_case("check, cold", label, runs, check, env, before=clear("projects", "results", "rules.*")),
         run_case("check, warm", label, runs, check, env),
         run_case("check, warm, one file edited", label, runs, check, env, before=edit_one_file),
         run_case("check, warm, no results cache", label, runs, check, env, before=clear("results")),

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
 
-from mfa_guard.cache import PickleStore, digest
+from mfa_guard.cache import DataStore, digest
 from mfa_guard.discover import FileIndex
 from mfa_guard.model import ParseProblem
 from mfa_guard.parse.dotenv import EnvEntry, EnvFile, parse_env
@@ -20,7 +20,7 @@ class Reader:
     def __init__(
         self,
         index: FileIndex,
-        cache: Optional[PickleStore] = None,
+        cache: Optional[DataStore] = None,
         overlay: Optional[Mapping[str, SourceFile]] = None,
         table_dir: Optional[Path] = None,
     ) -> None:

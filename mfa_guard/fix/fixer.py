@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.findings import Finding, Fix, TextEdit
 from mfa_guard.fix.apply import EditError, apply_edits, breaks, compatible, conflicts, with_text
+from mfa_guard.fix.tidy import tidy
 from mfa_guard.prepare import Options
 from mfa_guard.source import SourceFile
 
@@ -142,14 +143,19 @@ class _Loop:
 
     def _candidates(self, analysis: Analysis) -> tuple[list[Candidate], list[Held]]:
         directive = self.policy.planner(analysis) if self.policy.planner else Directive()
-        chosen = [c for c in directive.candidates if c.key not in self.rejected_keys]
+        sources = analysis.project.sources
+        # Every fix is realigned as `terraform fmt` would lay it out before anything compares its edits.
+        chosen = [replace(c, fix=tidy(c.fix, sources)) for c in directive.candidates]
+        chosen = [c for c in chosen if c.key not in self.rejected_keys]
         held: list[Held] = []
         manual = {rule.id for rule in analysis.rules if rule.fix == "manual"}
         seen: set[Fix] = {c.fix for c in chosen}
         planned = {edit for c in chosen for edit in c.fix.edits}
         for finding in analysis.findings:
-            fix = finding.fix
-            if fix is None or fix in seen or finding.rule in manual or set(fix.edits) <= planned:
+            if finding.fix is None or finding.rule in manual:
+                continue
+            fix = tidy(finding.fix, sources)
+            if fix in seen or set(fix.edits) <= planned:
                 continue
             candidate = Candidate(finding.rule, fix, finding)
             reason = self._why_not(candidate, directive)

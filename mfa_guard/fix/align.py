@@ -169,25 +169,31 @@ def _runs(lines: Sequence[Line], member: Callable[[Line], bool]) -> Iterator[lis
 
 
 def _alignment(text: str, old_lines: Sequence[Line], kept: Sequence[Line], cells: Cells) -> tuple[int, int]:
-    """How the kept lines' cells were aligned in their original groups, and the widest column used."""
+    """How the original groups of the kept lines were aligned (all their lines, the edited ones
+    included), and the widest column they used."""
     if not kept:
         return CANONICAL, 0
     index = {line.start: i for i, line in enumerate(old_lines)}
-    groups: dict[int, list[tuple[int, int]]] = {}
+    firsts = set()
     for line in kept:
-        before, at = cells(line)
-        if "\t" in text[before:at]:
-            return UNALIGNED, 0  # laid out with tabs (fmt would not): tab stops, not columns, align it
         i = index[line.start]
         while i > 0 and cells(old_lines[i - 1])[1] >= 0:
-            i -= 1  # groups are keyed by their first line
-        groups.setdefault(i, []).append((column(text, before), column(text, at)))
+            i -= 1
+        firsts.add(i)
     state, widest = CANONICAL, 0
-    for cells_of_group in groups.values():
-        columns = {at for _, at in cells_of_group}
+    for first in firsts:
+        group = []
+        i = first
+        while i < len(old_lines) and cells(old_lines[i])[1] >= 0:
+            before, at = cells(old_lines[i])
+            if "\t" in text[before:at]:
+                return UNALIGNED, 0  # laid out with tabs (fmt would not): tab stops, not columns, align it
+            group.append((column(text, before), column(text, at)))
+            i += 1
+        columns = {at for _, at in group}
         if len(columns) > 1:
             return UNALIGNED, 0
-        at, needed = columns.pop(), max(before for before, _ in cells_of_group) + 1
+        at, needed = columns.pop(), max(before for before, _ in group) + 1
         if at < needed:
             return UNALIGNED, 0  # `x=1` or a comment glued to the code: not aligned by anyone
         widest = max(widest, at)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from mfa_guard.findings import Fix, TextEdit
 from mfa_guard.fix.align import is_hcl, realign
-from mfa_guard.fix.apply import EditError
+from mfa_guard.fix.apply import EditError, apply_edits
 from mfa_guard.fix.stale_comments import note
 from mfa_guard.source import SourceFile
 
@@ -34,3 +34,14 @@ def tidy(fix: Fix, sources: Mapping[str, SourceFile]) -> Fix:
     if tidied == fix.edits and description == fix.description:
         return fix
     return replace(fix, edits=tidied, description=description)
+
+
+def laid_out_alike(source: SourceFile, primary: Sequence[TextEdit], combined: str) -> bool:
+    """Is `combined` (several tidied fixes applied together) what aligning all their primary edits
+    at once gives? Non-HCL files, and edits that cannot be aligned together, count as alike."""
+    if not is_hcl(source.path):
+        return True
+    try:
+        return apply_edits(source.text, realign(source.text, primary)) == combined
+    except EditError:
+        return True

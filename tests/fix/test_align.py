@@ -3,10 +3,13 @@ result checked with the independent layout checker (tests/fmt_rules.py)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mfa_guard.findings import TextEdit
 from mfa_guard.fix.align import realign
@@ -14,11 +17,12 @@ from mfa_guard.fix.apply import apply_edits, conflicts
 from mfa_guard.fix.edits import insert_attribute
 from mfa_guard.fix.layout import scan_lines
 from mfa_guard.fix.stale_comments import note
+from mfa_guard.fix.tidy import laid_out_alike
 from mfa_guard.parse.hcl import parse_hcl
 from mfa_guard.parse.hcl_types import Block
 from mfa_guard.source import SourceFile
 from tests.fix.conftest import Runner
-from tests.fmt_rules import problems
+from tests.fmt_rules import canonical, problems
 
 PATH = "a.tf"
 
@@ -248,3 +252,67 @@ def test_fix_names_the_comment_to_review(project: Callable[[str], Path], cli: Ru
     assert outputs.read_text() == text.replace(
         "sensitive   = true", "sensitive   = true # temporarily, to read the password"
     )
+
+
+def test_fixes_aligned_one_by_one_can_disagree_and_are_caught() -> None:
+    """Two insertions that each split one comment group: alone each is fine and their whitespace
+    edits do not overlap, but together they leave a third group nobody aligned. The fix loop
+    compares with aligning both at once (laid_out_alike) and lets the second wait a pass."""
+    text = (
+        'module "m" {\n'
+        '  x_y_z             = "${var.a}" # one\n'
+        "  sensitive         = false      // two\n"
+        "  role_requires_mfa = [1, 2]     // three\n"
+        "  a                 = false      // four\n"
+        "  sensitive         = module.x.y # five\n"
+        "}\n"
+    )
+    first = insert(text, "  sensitive         = false", "  a_new             = true\n")
+    second = insert(text, "  a                 = false", "  zz_value          = 1\n")
+    one, two = realign(text, first), realign(text, second)
+    assert not any(conflicts(a, b) for a in one for b in two)
+    together = apply_edits(text, [*one, *two])
+    assert problems(together), "the one-by-one layouts disagree"
+    assert not laid_out_alike(source(text), [*first, *second], together)
+    assert problems(apply_edits(text, realign(text, [*first, *second]))) == []
+    assert laid_out_alike(source(text), first, apply_edits(text, one))
+
+
+_NAMES = st.sampled_from(["a", "value", "sensitive", "role_requires_mfa", "max_session_duration", "tags"])
+_BODY_LINE = st.one_of(
+    st.tuples(
+        _NAMES, st.sampled_from(["1", "false", '"s"', "module.x.y", "[1, 2]"]), st.sampled_from(["", " # c", " // n"])
+    ).map(lambda t: f"  {t[0]} = {t[1]}{t[2]}\n"),
+    st.sampled_from(
+        [
+            "\n",
+            "  # heading\n",
+            "  nested {\n    k = 1\n    kk = 2 # c\n  }\n",
+            "  obj = {\n    a = 1\n    bbb = 2\n  }\n",
+        ]
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_BODY_LINE, min_size=1, max_size=8), st.data())
+def test_any_single_edit_keeps_an_fmt_aligned_block_aligned(body: list[str], data: st.DataObject) -> None:
+    text = canonical('module "m" {\n' + "".join(body) + "}\n")
+    assert problems(text) == []
+    starts = [i + 1 for i, char in enumerate(text) if char == "\n" and text.startswith(("  ", "}"), i + 1)]
+    kind = data.draw(st.sampled_from(["insert", "value", "delete"]))
+    values = list(re.finditer(r"= (1|false|\"s\")", text))
+    comments = [i for i in starts if text.startswith("  #", i)]
+    if kind == "insert" or (kind == "value" and not values) or (kind == "delete" and not comments):
+        at = data.draw(st.sampled_from(starts))
+        line = text[at : text.index("\n", at)]
+        indent = line[: len(line) - len(line.lstrip())] + ("  " if line.strip() == "}" else "")
+        edits = [TextEdit(PATH, at, at, f"{indent}{data.draw(_NAMES)}_new = true\n")]
+    elif kind == "value":
+        match = data.draw(st.sampled_from(values))
+        edits = [TextEdit(PATH, match.start(1), match.end(1), data.draw(st.sampled_from(["true", '"longer-value"'])))]
+    else:
+        at = data.draw(st.sampled_from(comments))
+        edits = [TextEdit(PATH, at, text.index("\n", at) + 1, "")]
+    after = fixed(text, edits)
+    assert problems(after) == [], after

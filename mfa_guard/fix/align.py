@@ -59,7 +59,7 @@ class _Mapper:
     """Which lines of the edited text are lines of the original, and where the edits landed."""
 
     def __init__(self, text: str, new_text: str, primary: Sequence[TextEdit]) -> None:
-        self.text, self.new_text = text, new_text
+        self.text, self.new_text, self.primary = text, new_text, primary
         self.old_lines, self.new_lines = scan_lines(text), scan_lines(new_text)
         self.old_starts = [line.start for line in self.old_lines]
         self.landed: list[tuple[int, int, int]] = []  # (new start, new end, shift after it)
@@ -90,6 +90,19 @@ class _Mapper:
             return self.old_lines[position]
         return None
 
+    def rewritten_leads(self) -> frozenset[int]:
+        """Starts of original lines whose lead or `=` an edit rewrote (PRF014 rewrites a line's start):
+        how they were laid out says nothing about how their group was aligned."""
+        found = set()
+        for line in self.old_lines:
+            if line.eq < 0:
+                continue
+            for edit in self.primary:
+                inside = line.start < edit.start < line.eq + 1 if edit.start == edit.end else None
+                if inside or (inside is None and edit.start < line.eq + 1 and line.start < edit.end):
+                    found.add(line.start)
+        return frozenset(found)
+
     def touched(self, line: Line) -> bool:
         """Does an edit's new text overlap or border this line (its newline included)?"""
         return any(start <= line.end + 1 and line.start <= end for start, end, _ in self.landed)
@@ -118,7 +131,9 @@ class _Layout:
             old = m.origin(m.new_lines[i])
             if old is not None and old.eq >= 0 and _lead(m.text, old) == _lead(new, m.new_lines[i]):
                 kept.append(old)
-        state, old_column = _alignment(m.text, m.old_lines, kept, lambda line: (line.lead_end, line.eq))
+        state, old_column = _alignment(
+            m.text, m.old_lines, kept, lambda line: (line.lead_end, line.eq), m.rewritten_leads()
+        )
         if state == UNALIGNED:
             return
         needed = max(column(new, m.new_lines[i].lead_end) for i in run) + 1
@@ -168,9 +183,11 @@ def _runs(lines: Sequence[Line], member: Callable[[Line], bool]) -> Iterator[lis
         yield run
 
 
-def _alignment(text: str, old_lines: Sequence[Line], kept: Sequence[Line], cells: Cells) -> tuple[int, int]:
-    """How the original groups of the kept lines were aligned (all their lines, the edited ones
-    included), and the widest column they used."""
+def _alignment(
+    text: str, old_lines: Sequence[Line], kept: Sequence[Line], cells: Cells, ignored: frozenset[int] = frozenset()
+) -> tuple[int, int]:
+    """How the original groups of the kept lines were aligned (all their lines but the `ignored`
+    ones, whose start an edit rewrote), and the widest column they used."""
     if not kept:
         return CANONICAL, 0
     index = {line.start: i for i, line in enumerate(old_lines)}
@@ -186,10 +203,14 @@ def _alignment(text: str, old_lines: Sequence[Line], kept: Sequence[Line], cells
         i = first
         while i < len(old_lines) and cells(old_lines[i])[1] >= 0:
             before, at = cells(old_lines[i])
+            i += 1
+            if old_lines[i - 1].start in ignored:
+                continue
             if "\t" in text[before:at]:
                 return UNALIGNED, 0  # laid out with tabs (fmt would not): tab stops, not columns, align it
             group.append((column(text, before), column(text, at)))
-            i += 1
+        if not group:
+            continue
         columns = {at for _, at in group}
         if len(columns) > 1:
             return UNALIGNED, 0

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, add_output_arguments, analysis_options, emit, exit_code
-from mfa_guard.fix.diff import unified_diffs
+from mfa_guard.fix.diff import MASKED_NOTE, unified_diffs
 from mfa_guard.fix.facts import load_facts
 from mfa_guard.fix.fixer import DEFAULT_MAX_PASSES, FixPolicy, FixResult, compute_fixes
 from mfa_guard.fix.plan import TARGETS, build_plan
@@ -57,7 +57,13 @@ def run(args: argparse.Namespace) -> int:
     notes: TextIO = sys.stderr if args.format in MACHINE_FORMATS or args.diff else sys.stdout
     if args.diff or args.dry_run:
         pairs = [(result.originals[path], source) for path, source in result.fixed.items()]
-        sys.stdout.write(unified_diffs(pairs) if args.diff else render_dry_run(result))
+        if args.diff:
+            diff, masked = unified_diffs(pairs)
+            sys.stdout.write(diff)
+            if masked:
+                notes.write(MASKED_NOTE.format(count=masked))
+        else:
+            sys.stdout.write(render_dry_run(result))
         notes.write(render_fix_summary(result, None, verb="Would fix"))
         return exit_code(result.initial.findings, args, result.initial.fail_on)
     written = _write(result)
@@ -70,9 +76,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(result: FixResult) -> list[str]:
-    from mfa_guard.fix.write import write_files
+    from mfa_guard.fix.write import remove_leftovers, write_files
 
     assert result.analysis is not None
+    project = result.analysis.project
+    directories = {project.root, *((project.root / path).parent for path in project.sources)}
+    for leftover in remove_leftovers(directories):
+        sys.stderr.write(f"mfa-guard: removed {leftover.name}, a temporary file left by an interrupted run\n")
     if not result.fixed:
         return []
-    return write_files(result.analysis.project.root, list(result.fixed.values()))
+    return write_files(project.root, list(result.fixed.values()), result.originals)

@@ -6,7 +6,7 @@ import re
 from re import Pattern
 from typing import Optional
 
-from mfa_guard.load.reader import Reader
+from mfa_guard.load.reader import Reader, duplicate_problems
 from mfa_guard.model import Account, LayerProfile, Output
 
 # The MFA entrypoint collects `^\s+profile` lines of config.tf and locals.tf, skipping `lookup`.
@@ -74,5 +74,7 @@ def secret_outputs(reader: Reader, accounts: tuple[Account, ...], wanted: Patter
             continue
         document = reader.hcl(relpath)
         if document is not None:
-            found.extend(Output(document.path, block) for block in document.body.blocks_of("output"))
+            for block in document.body.blocks_of("output"):
+                reader.problems.extend(duplicate_problems(document.path, block.body))
+                found.append(Output(document.path, block))
     return found

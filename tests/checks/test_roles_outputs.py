@@ -13,6 +13,7 @@ from mfa_guard.checks import outputs, roles
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.findings import Violation
 from mfa_guard.fix.apply import apply_edits
+from mfa_guard.fix.tidy import tidy
 from mfa_guard.load.project import load_project
 from mfa_guard.model import Project
 from mfa_guard.phase import infer_state
@@ -202,7 +203,12 @@ def test_rol002_inserts_in_the_block_style(project: Make) -> None:
     [violation] = run(roles, "role_mfa_implicit", loaded)
     assert "module.iam_assumable_role_devops" in violation.message
     result = fixed_text(loaded, violation)
-    assert result.endswith("  tags = local.tags\n  role_requires_mfa = true\n}\n")
+    # First in the `# MFA setup` section, not after `tags` (issue 14); the fix loop aligns it (tidy).
+    assert "  # MFA setup\n  #\n  role_requires_mfa = true\n  mfa_age              = 43200" in result
+    assert violation.fix is not None
+    tidied = tidy(violation.fix, loaded.sources)
+    aligned = apply_edits(loaded.sources[ROLES].text, tidied.edits)
+    assert "  role_requires_mfa    = true\n  mfa_age              = 43200" in aligned
     assert run(roles, "role_mfa_implicit", reload_with(root, ROLES, result)) == []
 
 

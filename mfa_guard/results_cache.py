@@ -73,13 +73,33 @@ def settings_key(prepared: Prepared) -> Optional[str]:
             baseline = hashlib.sha256(options.baseline.read_bytes()).hexdigest()
         except OSError:
             return None
+    records = _records_digest(prepared.root)
     index = prepared.index
     listing = (index.files, sorted(index.aliases.items()), index.disabled_layers, index.problems)
     # `path` only located the root, and `no_cache` is known to be off: neither changes findings.
     settings = dataclasses.replace(options, path=Path(), no_cache=False)
     return digest(
-        repr(settings), repr(prepared.config), repr(prepared.all_rules), repr(prepared.rules), repr(listing), baseline
+        repr(settings),
+        repr(prepared.config),
+        repr(prepared.all_rules),
+        repr(prepared.rules),
+        repr(listing),
+        baseline,
+        records,
     )
+
+
+def _records_digest(root: Path) -> str:
+    """The recorded applies and confirmations decide the guide's position, so they are inputs."""
+    from mfa_guard.guide.records import LEGACY_RECORDS_FILE, RECORDS_FILE
+
+    parts = []
+    for name in (RECORDS_FILE, LEGACY_RECORDS_FILE):
+        try:
+            parts.append(hashlib.sha256(read_bytes(str(root / name), name)).hexdigest())
+        except (OSError, ReadProblem):
+            parts.append("-")
+    return ",".join(parts)
 
 
 def unchanged(base: str, recorded: Mapping[str, bytes]) -> bool:

@@ -8,6 +8,7 @@ from typing import Callable
 
 from mfa_guard.checks import env, mfa
 from mfa_guard.checks.base import CheckContext, Settings
+from mfa_guard.guide.facts import truth_requires_mfa
 from mfa_guard.load.accounts import management_directory
 from mfa_guard.load.project import LoadOptions, load_project
 from mfa_guard.model import Project
@@ -59,7 +60,9 @@ def test_quoted_role_requires_mfa_is_the_bool_terraform_converts_it_to(project: 
     states = {(r.account, r.kind): r.mfa_state for r in load(root).roles}
     assert states[("security", "oaar")] == "false"
     assert states[("shared", "devops")] == "true"
-    assert states[("shared", "oaar")] == "unknown"  # null fails the module's condition since Terraform 1.1
+    # null fails the module's condition since Terraform 1.1: its own value, which does not require MFA
+    assert states[("shared", "oaar")] == "null"
+    assert truth_requires_mfa(states[("shared", "oaar")]) is False
 
 
 def test_build_env_lines_yaenv_rejects_are_parse_problems(project: Make) -> None:

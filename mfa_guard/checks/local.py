@@ -11,10 +11,10 @@ from typing import Optional
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Violation
+from mfa_guard.guide.commands import CONFIGURE_SSO
 from mfa_guard.local.model import AwsSection, LocalState
 from mfa_guard.local.usage import (
     BASE_ACCOUNT,
-    CONFIGURE_SSO,
     ROLE_OF_SUFFIX,
     Use,
     account_id,

@@ -76,13 +76,13 @@ def render_plan(plan: Plan) -> str:
 
 
 def render_stop(plan: Plan, command: str = "mfa-guard fix --to {target} --guarded") -> str:
-    stop = plan.first_stop()
+    stop = plan.next_step()
     again = command.format(target=plan.target)
     if stop is None:
-        if plan.complete:
-            return f"The files are at {plan.target}; run the remaining commands above that are not done yet."
-        return f"Every step up to {plan.target} can be written now: `{again}`."
+        return f"The files are at {plan.target}; run the remaining commands above that are not done yet."
     step = plan.steps[stop]
+    if step.kind == "edit" and step.edits:
+        return f"Next step: step {stop + 1}: {step.title} ({step.where}): `{again}` writes it (one step per run)."
     what = f"`{step.command}` in {step.where}" if step.command else f"{step.title} ({step.where})"
     after = f" ({step.note})" if step.note else ""
     return f"Next step needs a person: step {stop + 1}: {what}{after}. Then run `{again}` again."
@@ -94,6 +94,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "message": plan.message,
         "complete": plan.complete,
         "next_human_step": None if plan.first_stop() is None else (plan.first_stop() or 0) + 1,
+        "next_step": None if plan.next_step() is None else (plan.next_step() or 0) + 1,
         "steps": [
             {
                 "number": number,
@@ -103,7 +104,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 "title": step.title,
                 "file" if step.kind == "edit" else "cwd": step.where,
                 "command": step.command,
-                "rule": step.rule,
+                "check": step.check,
                 "note": step.note,
                 "blocking": step.blocking,
             }

@@ -13,6 +13,7 @@ from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import (
     account_mfa_on,
     backend_profile,
+    confirmation_blocker,
     module_blocker,
     oaar_blocker,
     reconfigure,
@@ -147,7 +148,8 @@ def oaar_for_daily_ops(ctx: CheckContext) -> Iterator[Violation]:
         if account.is_management or profile.suffix != "oaar" or not segment_matches(account, profile):
             continue
         new = f"{profile.prefix}-{profile.account}-devops"
-        fix = switch_fix(project, account, new, module_blocker(project, account, new))
+        blocker = module_blocker(project, account, new) or confirmation_blocker(project, "security-mfa")
+        fix = switch_fix(project, account, new, blocker)
         command = configure("SECURITY", skip_keys=False)
         yield Violation(
             _span(account),

@@ -8,7 +8,7 @@ from typing import Optional
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.blocks import bool_state, header_span, layer_of, number_value, shown
 from mfa_guard.checks.groups import machine_group_mfa_enforced
-from mfa_guard.checks.wiring import oaar_edit_blocker
+from mfa_guard.checks.wiring import confirmation_blocker, oaar_edit_blocker
 from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import insert_attribute, set_attribute
 from mfa_guard.guide.commands import apply_in
@@ -126,6 +126,7 @@ def human_role_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
             "guarded",
             (set_attribute(attribute, "true"),),
             f"set {MFA} = true on module.{role.module_name}, then apply {layer_of(role.path)}",
+            blocked_by=confirmation_blocker(project, "security-mfa"),  # the security users assume them
         )
         yield Violation(
             attribute.span,

@@ -9,6 +9,7 @@ from mfa_guard.fix.edits import replace_string_value
 from mfa_guard.guide import commands
 from mfa_guard.guide.facts import MFA_KEY, describe_truth, mfa_flag_on, truth_requires_mfa
 from mfa_guard.guide.order import in_guide_order
+from mfa_guard.guide.records import CONFIRMATIONS
 from mfa_guard.guide.runbook import apply_recorded
 from mfa_guard.model import Account, Project, Role, literal_str
 from mfa_guard.parse.dotenv import EnvEntry
@@ -129,14 +130,20 @@ def oaar_blocker(project: Project) -> Optional[str]:
     return "every OrganizationAccountAccessRole must require MFA, applied and recorded, first: " + "; ".join(problems)
 
 
+def confirmation_blocker(project: Project, what: str) -> Optional[str]:
+    """Lock-out guard (§5.9): a role that starts requiring MFA locks out whoever has no device."""
+    if project.records.confirmed(what) is not None:
+        return None
+    return f"confirm that {CONFIRMATIONS[what]} (`{commands.confirm(what)}`)"
+
+
 def oaar_edit_blocker(project: Project, account: Account) -> Optional[str]:
     """The guide's preconditions of an OAAR edit: the management users' MFA devices confirmed
     (lock-out guard, §5.9), and the applies of every account before this one recorded (§5.8)."""
     problems = []
-    if project.records.confirmed("management-mfa") is None:
-        problems.append(
-            f"confirm that every management IAM user has a virtual MFA device (`{commands.confirm('management-mfa')}`)"
-        )
+    unconfirmed = confirmation_blocker(project, "management-mfa")
+    if unconfirmed is not None:
+        problems.append(unconfirmed)
     for earlier in ordered_accounts(project):
         if earlier.directory == account.directory:
             break

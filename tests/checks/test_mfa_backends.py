@@ -10,7 +10,7 @@ import pytest
 from mfa_guard.checks import backends, env, mfa
 from mfa_guard.checks.base import CheckContext, Settings
 from mfa_guard.findings import Violation
-from mfa_guard.fix.facts import record_applied
+from mfa_guard.fix.facts import record_applied, record_confirmed
 from mfa_guard.guide.runbook import oaar_digest
 from mfa_guard.load.project import LoadOptions, load_project
 from mfa_guard.model import Project
@@ -149,6 +149,11 @@ def test_prf008_waits_for_a_devops_module(project: Make) -> None:
     roles = root / "shared/global/base-identities/roles.tf"
     text = roles.read_text(encoding="utf-8")
     roles.write_text(text[: text.index("#\n# Assumable Role: DevOps")], encoding="utf-8")
+    violations = run("oaar_for_daily_ops", load(root, "p2"))
+    blocked = {v.span.path: v.fix.blocked_by if v.fix else "no fix" for v in violations}
+    # lock-out guard: the security users' MFA devices are confirmed before any DevOps switch
+    assert "mfa-guard plan --confirm security-mfa" in str(blocked["security/config/backend.tfvars"])
+    record_confirmed(root, "security-mfa", user="tester")
     violations = run("oaar_for_daily_ops", load(root, "p2"))
     blocked = {v.span.path: v.fix.blocked_by if v.fix else "no fix" for v in violations}
     assert blocked["security/config/backend.tfvars"] is None

@@ -122,6 +122,8 @@ def test_team_files_hidden_by_a_leverage_gitignore_are_named(cli: Runner, starte
     (started / ".mfa-guard.yaml").write_text("fail_on: warning\n", encoding="utf-8")
     code, _, err = cli("status", str(started), "--format", "json")
     assert code == 0
-    assert "warning: .mfa-guard.yaml is ignored by git" in err and "add this line to .gitignore: !/.mfa-guard.yaml" in err
+    assert (
+        "warning: .mfa-guard.yaml is ignored by git" in err and "add this line to .gitignore: !/.mfa-guard.yaml" in err
+    )
     assert "mfa-guard-applied.txt" not in err  # the records' default name is committable
     assert (started / "mfa-guard-applied.txt").is_file()

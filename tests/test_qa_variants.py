@@ -89,7 +89,8 @@ def test_flag_fix_waits_while_a_backend_uses_base_credentials(project: Make) -> 
     edit(root, "build.env", "MFA_ENABLED=true", "MFA_ENABLED=false")
     edit(root, "shared/config/backend.tfvars", '"me-shared-oaar"', '"me-bootstrap"')
     (violation,) = mfa.CHECKS["mfa_off_roles_require_mfa"].function(CheckContext(load(root), {}, Settings()))
-    assert violation.fix is not None and violation.fix.applicability == "guarded"
+    # MFA001's class is its rule file's (safe); the precondition holds it back, not a class change
+    assert violation.fix is not None and violation.fix.applicability == "safe"
     assert (
         violation.fix.blocked_by is not None
         and "shared/config/backend.tfvars uses me-bootstrap" in violation.fix.blocked_by

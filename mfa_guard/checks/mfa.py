@@ -48,7 +48,7 @@ def _enable_fix(project: Project) -> Optional[Fix]:
         return None
     entry = root_mfa_entry(project)
     blocker = flag_blocker(project)  # turning MFA on first would break those accounts (MFA002)
-    kind = "guarded" if blocker else "safe"
+    kind = "safe"  # the rule file's class; the blocker holds it back until the switch
     if entry is not None:
         edit = replace_span(entry.value_span, "true")
         return Fix(kind, (edit,), f"set {MFA_KEY}=true in {env.path}", blocked_by=blocker)
@@ -179,7 +179,9 @@ def sso_enabled_quoted(ctx: CheckContext) -> Iterator[Violation]:
 
 CHECKS = {
     "mfa_off_roles_require_mfa": CheckSpec(
-        mfa_off_roles_require, "MFA_ENABLED is not true while a backend profile assumes a role that requires MFA."
+        mfa_off_roles_require,
+        "MFA_ENABLED is not true while a backend profile assumes a role that requires MFA.",
+        depends_on="ci",
     ),
     "mfa_on_with_bootstrap_profile": CheckSpec(
         mfa_on_with_bootstrap, "MFA_ENABLED is true while a backend still uses the bootstrap profile."

@@ -109,11 +109,13 @@ def test_guarded_fixes_need_the_flag_and_a_visible_precondition(project, monkeyp
         if "B=1" not in text:
             yield Violation(span, "b", env_fix(ctx, len(text), len(text), "B=1\n", "guarded", "the moon is full"))
 
-    inject(monkeypatch, check)
-    without = compute_fixes(only_env001(root))
+    # The rule file decides the class, so the check runs as a guarded rule's (ENV002's) check.
+    monkeypatch.setitem(REGISTRY, "mfa_flag_noncanonical", CheckSpec(check, "test-only check"))
+    only_env002 = Options(path=root, select=["ENV002"])
+    without = compute_fixes(only_env002)
     assert without.fixed == {}
     assert {h.reason for h in without.held} == {"guarded fix: needs --guarded"}
-    guarded = compute_fixes(only_env001(root), FixPolicy(guarded=True))
+    guarded = compute_fixes(only_env002, FixPolicy(guarded=True))
     assert guarded.fixed[ENV].text.startswith("A=1\n")
     assert "B=1" not in guarded.fixed[ENV].text
     assert [h.reason for h in guarded.held] == ["waits on: the moon is full"]

@@ -18,6 +18,8 @@ class CheckCrashed(UserError):
 
 
 def compose_message(rule: Rule, violation: Violation) -> str:
+    if violation.standalone:
+        return violation.message
     what = violation.message.rstrip(".")
     return f"{what}. {rule.why} Target: {rule.target}"
 

@@ -98,7 +98,7 @@ def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
     if quiet_transition(project):  # on the guide's path: progress, one note (never a failure)
         text = summary(position(project))
         if text is not None:
-            yield Violation(_anchor(project), text, address="project:phase", severity="note")
+            yield Violation(_anchor(project), text + ".", address="project:phase", severity="note", standalone=True)
         return
     steps, pending = remaining_steps(project)
     if pending < 2:

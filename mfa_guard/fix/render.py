@@ -100,7 +100,8 @@ def render_stop(plan: Plan, command: str = "mfa-guard fix --to {target} --guarde
     step = plan.steps[stop]
     if step.kind == "edit" and step.edits:
         return f"Next step: step {stop + 1}: {step.title} ({step.where}): `{again}` writes it (one step per run)."
-    what = f"`{step.command}` in {step.where}" if step.command else f"{step.title} ({step.where})"
+    where = "" if step.command is not None and step.command.startswith("cd ") else f" in {step.where}"
+    what = f"`{step.command}`{where}" if step.command else f"{step.title} ({step.where})"
     after = f" ({step.note})" if step.note else ""
     return f"Next step needs a person: step {stop + 1}: {what}{after}. Then run `{again}` again."
 

@@ -14,6 +14,17 @@ import pytest
 from tests.fixture_tree import materialise
 
 REPO = Path(__file__).resolve().parent.parent
+INTEGRATION = REPO / "tests" / "integration"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests (real pip, pre-commit, many processes) first, in their usual order: pytest-xdist
+    hands tests out round-robin, so the long ones start at once on different workers and the quick
+    ones fill the gaps, instead of one long test running alone at the end."""
+    for item in items:
+        if INTEGRATION in item.path.parents:
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,13 @@ initialised backends. The records file is committed with the change (`guide/reco
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
 
@@ -24,7 +26,7 @@ from mfa_guard.guide.records import (
 )
 from mfa_guard.guide.runbook import Facts
 from mfa_guard.model import Project
-from mfa_guard.source import ReadProblem, read_bytes
+from mfa_guard.user_files import read_user_file
 
 MARKER = RECORDS_FILE
 
@@ -39,8 +41,9 @@ def records_path(root: Path) -> str:
 def read_records(root: Path) -> Records:
     name = records_path(root)
     try:
-        text = read_bytes(str(root / name), name).decode("utf-8")
-    except (OSError, ReadProblem, UnicodeDecodeError):
+        # Committed, so hostile at worst: a regular file inside the project, size-capped.
+        text = read_user_file(root / name, UserError, root)
+    except UserError:
         return Records({})
     return Records(parse_records(text), name)
 
@@ -50,12 +53,12 @@ def read_applied(root: Path) -> dict[str, str]:
     return read_records(root).digests
 
 
-def _backend_profile(layer_dir: Path) -> Optional[str]:
+def _backend_profile(layer_dir: Path, root: Path) -> Optional[str]:
     """The profile `terraform init` stored in .terraform/terraform.tfstate (LOC008 reads the same)."""
     try:
-        data = json.loads((layer_dir / ".terraform" / "terraform.tfstate").read_text(encoding="utf-8"))
+        data = json.loads(read_user_file(layer_dir / ".terraform" / "terraform.tfstate", UserError, root))
         profile = data["backend"]["config"]["profile"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (UserError, ValueError, KeyError, TypeError):
         return None
     return profile if isinstance(profile, str) else None
 
@@ -66,7 +69,7 @@ def load_facts(project: Project) -> Facts:
         for layer in account.layers:
             directory = project.root / layer
             if (directory / ".terraform").is_dir() and not (directory / ".terraform").is_symlink():
-                initialised[layer] = _backend_profile(directory)
+                initialised[layer] = _backend_profile(directory, project.root)
     return Facts(project.records.digests, initialised)
 
 
@@ -89,20 +92,40 @@ def record_confirmed(root: Path, what: str, user: Optional[str] = None, date: Op
 
 
 def _record(root: Path, record: Record) -> None:
-    entries = dict(read_records(root).entries)
-    entries[record.key] = record
-    body = format_records(entries)
-    target = safe_target(root, RECORDS_FILE)
-    handle, name = tempfile.mkstemp(prefix=f"{RECORDS_FILE}.", suffix=".tmp", dir=target.parent)
+    """Under a lock: two `plan --applied` at once must not both read the old file and each drop
+    the other's record."""
+    target = safe_target(root, RECORDS_FILE)  # never through a symlink, never outside the project
+    with _locked(target.parent):
+        entries = dict(read_records(root).entries)
+        entries[record.key] = record
+        body = format_records(entries)
+        handle, name = tempfile.mkstemp(prefix=f"{RECORDS_FILE}.", suffix=".mfa-guard.tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(body)
+                stream.flush()
+                os.fsync(stream.fileno())
+            Path(name).replace(target)
+        except OSError as exc:
+            Path(name).unlink(missing_ok=True)
+            raise UserError(f"{RECORDS_FILE}: cannot write: {exc.strerror or exc}") from None
+        legacy = root / LEGACY_RECORDS_FILE
+        if legacy.is_file() and not legacy.is_symlink():
+            legacy.unlink(missing_ok=True)  # its entries now live in the committable file
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """An exclusive flock on the project directory itself (no lock file left in the project);
+    where flock is missing (Windows) the write is still atomic, only not serialised."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(body)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(name).replace(target)
-    except OSError as exc:
-        Path(name).unlink(missing_ok=True)
-        raise UserError(f"{RECORDS_FILE}: cannot write: {exc.strerror or exc}") from None
-    legacy = root / LEGACY_RECORDS_FILE
-    if legacy.is_file() and not legacy.is_symlink():
-        legacy.unlink(missing_ok=True)  # its entries now live in the committable file
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

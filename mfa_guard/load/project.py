@@ -43,7 +43,7 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     options = options or LoadOptions()
     index = index if index is not None else walk(root, options.excluded)
     cache = project_store(options.cache_dir, root) if options.cache_dir is not None else None
-    reader = Reader(index, cache, options.overlay)
+    reader = Reader(index, cache, options.overlay, options.cache_dir)
     envs = tuple(
         env
         for relpath in index.files

@@ -43,6 +43,7 @@ class Violation:
     companion: Optional[str] = None  # overrides the rule's companion command
     address: Optional[str] = None  # stable key for baselines, e.g. `output.user_x_password`
     severity: Optional[str] = None  # overrides the rule's severity for this instance
+    standalone: bool = False  # the message says it all (a progress note): no rule why/target appended
 
 
 @dataclass(frozen=True)

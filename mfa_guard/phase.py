@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from mfa_guard.guide.facts import mfa_flag_on, truth_requires_mfa
 from mfa_guard.model import Account, Project, State
 from mfa_guard.profiles import ProfileName, parse_profile
 
@@ -28,7 +29,7 @@ def sso_enabled(project: Project) -> bool:
 def mfa_enabled(project: Project) -> bool:
     env = project.root_env
     entry = env.effective("MFA_ENABLED") if env is not None else None
-    return entry is not None and entry.value == "true"
+    return entry is not None and mfa_flag_on(entry.value)
 
 
 def _flag_unresolved(project: Project) -> bool:
@@ -48,8 +49,7 @@ def oaar_requires_mfa(project: Project) -> dict[str, Optional[bool]]:
     result: dict[str, Optional[bool]] = {}
     for role in project.roles:
         if role.kind == "oaar" and not role.oidc:
-            state = role.mfa_state
-            result[role.account] = None if state == "unknown" else state in ("true", "absent")
+            result[role.account] = truth_requires_mfa(role.mfa_state)
     return result
 
 

@@ -87,7 +87,7 @@ def flag_missing(ctx: CheckContext) -> Iterator[Violation]:
     yield Violation(
         start,
         f"the root build.env has no {MFA_KEY}, so the CLI runs with MFA off",
-        Fix("guarded" if blocker else "safe", (edit,), f"add {MFA_KEY}={wanted}", blocked_by=blocker),
+        Fix("safe", (edit,), f"add {MFA_KEY}={wanted}", blocked_by=blocker),
         severity=severity,
         address=f"{env.path}:{MFA_KEY}",
     )

@@ -6,15 +6,16 @@ Pure like every check: the command that enables them loads the local files into
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Optional
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Violation
+from mfa_guard.guide.commands import CONFIGURE_SSO
 from mfa_guard.local.model import AwsSection, LocalState
 from mfa_guard.local.usage import (
     BASE_ACCOUNT,
-    CONFIGURE_SSO,
     ROLE_OF_SUFFIX,
     Use,
     account_id,
@@ -243,7 +244,7 @@ def iam_sso_mixed_profile(ctx: CheckContext) -> Iterator[Violation]:
             yield _violation(use, message, companion, "mixed")
 
 
-CHECKS = {
+_CHECKS = {
     "local_profile_missing": CheckSpec(profile_missing, "A used profile is missing from the local AWS files."),
     "local_mfa_serial_missing": CheckSpec(mfa_serial_missing, "MFA is on and a used profile has no mfa_serial."),
     "local_mfa_serial_but_mfa_off": CheckSpec(mfa_serial_but_mfa_off, "MFA is off and a used profile has mfa_serial."),
@@ -264,3 +265,5 @@ CHECKS = {
         iam_sso_mixed_profile, "A used profile mixes IAM role keys with the SSO `expiration` key."
     ),
 }
+
+CHECKS = {name: dataclasses.replace(spec, depends_on="machine") for name, spec in _CHECKS.items()}

@@ -8,7 +8,6 @@ from typing import Optional
 from mfa_guard.checks import transition
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import (
-    MFA_KEY,
     ROLE_LABELS,
     account_flag,
     account_mfa_on,
@@ -29,20 +28,17 @@ from mfa_guard.checks.wiring import (
 )
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import replace_span
+from mfa_guard.guide.commands import configure_for_suffix
+from mfa_guard.guide.facts import MFA_KEY, describe_truth
+from mfa_guard.guide.position import quiet_transition
 from mfa_guard.model import Project, Role
 from mfa_guard.span import Span
-
-_CONFIGURE = {
-    "oaar": "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup",
-    "devops": "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup",
-}
 
 
 def _role_fact(role: Role) -> str:
     attribute = role.requires_mfa
-    if attribute is None:
-        return f"{role.path}:{role.block.span.line} omits role_requires_mfa (module default: true)"
-    return f"{role.path}:{attribute.span.line} has role_requires_mfa = {attribute.value.text}"
+    line = role.block.span.line if attribute is None else attribute.span.line
+    return f"{role.path}:{line} {describe_truth(role.mfa_state, attribute.value.text if attribute else '')}"
 
 
 def _enable_fix(project: Project) -> Optional[Fix]:
@@ -52,7 +48,7 @@ def _enable_fix(project: Project) -> Optional[Fix]:
         return None
     entry = root_mfa_entry(project)
     blocker = flag_blocker(project)  # turning MFA on first would break those accounts (MFA002)
-    kind = "guarded" if blocker else "safe"
+    kind = "safe"  # the rule file's class; the blocker holds it back until the switch
     if entry is not None:
         edit = replace_span(entry.value_span, "true")
         return Fix(kind, (edit,), f"set {MFA_KEY}=true in {env.path}", blocked_by=blocker)
@@ -65,8 +61,8 @@ def _enable_fix(project: Project) -> Optional[Fix]:
 
 def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if ctx.settings.ci or project.state.mode != "iam":
-        return  # CI runs machine users with MFA off on purpose (§5.2)
+    if ctx.settings.ci or project.state.mode != "iam" or quiet_transition(project):
+        return  # CI runs machine users with MFA off on purpose (§5.2); on the guide's path MFA comes with the switch
     value = mfa_value(project)
     if value is None or value == "true":
         return  # an unresolved interpolation is never guessed
@@ -92,7 +88,7 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
         span, state = project.sources[env.path].index.span(env.path, 0, 0), f"{env.path} has no {MFA_KEY}"
     else:
         span, state = first_span or Span.whole_file("build.env"), f"there is no root build.env (no {MFA_KEY})"
-    commands = [_CONFIGURE[s] for s in ("oaar", "devops") if s in suffixes]
+    commands = [configure_for_suffix(s) for s in ("oaar", "devops") if s in suffixes]
     yield Violation(
         span,
         f"{state}, so the CLI assumes roles without MFA, but {'; '.join(facts)}",
@@ -183,7 +179,9 @@ def sso_enabled_quoted(ctx: CheckContext) -> Iterator[Violation]:
 
 CHECKS = {
     "mfa_off_roles_require_mfa": CheckSpec(
-        mfa_off_roles_require, "MFA_ENABLED is not true while a backend profile assumes a role that requires MFA."
+        mfa_off_roles_require,
+        "MFA_ENABLED is not true while a backend profile assumes a role that requires MFA.",
+        depends_on="ci",
     ),
     "mfa_on_with_bootstrap_profile": CheckSpec(
         mfa_on_with_bootstrap, "MFA_ENABLED is true while a backend still uses the bootstrap profile."

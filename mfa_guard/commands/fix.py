@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from typing import TextIO
 
@@ -44,9 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mfa_guard.fix.ordered import planner
 
+    # `--to` directs the plan; it does not demand the phase of the report (`--target-phase` does),
+    # so a run that follows the guide reports its progress like `check`.
     options = analysis_options(args)
-    if args.to:
-        options = dataclasses.replace(options, target_phase=args.to)
     policy = FixPolicy(
         guarded=args.guarded,
         max_passes=max(1, args.max_passes),

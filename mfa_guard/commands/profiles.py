@@ -18,6 +18,7 @@ from mfa_guard.commands.local_options import (
 )
 from mfa_guard.commands.options import PHASE_CHOICES, add_output_arguments, emit, exit_code
 from mfa_guard.findings import Finding
+from mfa_guard.guide.order import in_guide_order
 from mfa_guard.local.model import KEY_ID, LocalState, mask
 from mfa_guard.local.plan import Step, build_plan, unplanned
 from mfa_guard.local.usage import used_profiles
@@ -69,7 +70,10 @@ def _print(analysis: Analysis, args: argparse.Namespace, plan_stream: TextIO, ov
         sys.stdout.write(render_overview(analysis, analysis.local))
     emit(Report(analysis.findings, analysis.rules, project_info(analysis.project), notes=local_notes(analysis)), args)
     warn_notes(analysis, args.format)
-    plan = render_plan(build_plan(analysis.findings), analysis.findings)
+    plan = render_plan(
+        build_plan(analysis.findings, [a.directory for a in in_guide_order(analysis.project.accounts)]),
+        analysis.findings,
+    )
     plan_stream.write(("\n" if overview and plan else "") + plan)
     if unreadable(analysis):
         sys.stderr.write("mfa-guard: some local files could not be read; the checks that need them were skipped\n")
@@ -78,7 +82,7 @@ def _print(analysis: Analysis, args: argparse.Namespace, plan_stream: TextIO, ov
 def _execute(analysis: Analysis, options: Options, args: argparse.Namespace) -> int:
     from mfa_guard.local.run import find_leverage, run_steps
 
-    steps = build_plan(analysis.findings)
+    steps = build_plan(analysis.findings, [a.directory for a in in_guide_order(analysis.project.accounts)])
     runnable = [step for step in steps if step.runnable]
     log = sys.stderr
     if not runnable or unreadable(analysis):

@@ -179,13 +179,12 @@ class _Loop:
         for reservation in directive.reservations:
             if any(e == r or conflicts(e, r) for e in fix.edits for r in reservation.edits):
                 return reservation.reason
-        if fix.applicability == "guarded":
-            if not self.policy.guarded:
-                return "guarded fix: needs --guarded"
-            if fix.blocked_by:
-                return f"waits on: {fix.blocked_by}"
-        elif fix.applicability != "safe":
+        if fix.applicability not in ("safe", "guarded"):
             return f"unknown fix class {fix.applicability!r}"
+        if fix.applicability == "guarded" and not self.policy.guarded:
+            return "guarded fix: needs --guarded"
+        if fix.blocked_by:  # a safe fix can wait on a precondition too (MFA001 on the backend switch)
+            return f"waits on: {fix.blocked_by}"
         return None
 
     def _pass(self, analysis: Analysis, candidates: Sequence[Candidate], number: int) -> bool:

@@ -97,7 +97,10 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     )
     if cache is not None:
         cache.save()
-    return dataclasses.replace(project, state=infer_state(project, options.target_phase))
+    from mfa_guard.fix.facts import read_records
+
+    state = infer_state(project, options.target_phase)
+    return dataclasses.replace(project, state=state, records=read_records(index.root))
 
 
 def _common_path(index: FileIndex) -> Optional[str]:

@@ -1,0 +1,60 @@
+"""The guide's facts about values: what MFA_ENABLED and role_requires_mfa mean, one rule each.
+
+Only parse types are imported here, so the model can ask these rules too.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from mfa_guard.parse.hcl_types import Attribute
+
+MFA_KEY = "MFA_ENABLED"
+# Where the flag lives and how it is read depends on the Leverage CLI generation; "2" is the
+# Docker-based CLI (exact, case-sensitive "true" after yaenv parsing).
+DEFAULT_GENERATION = "2"
+
+# role_requires_mfa, as Terraform passes it to the iam-assumable-role module:
+TRUE, FALSE, ABSENT, NULL, EXPRESSION = "true", "false", "absent", "null", "expression"
+_REQUIRES = {TRUE: True, ABSENT: True, FALSE: False, NULL: False, EXPRESSION: None}
+
+
+def mfa_flag_on(value: Optional[str], generation: str = DEFAULT_GENERATION) -> bool:
+    """Does the CLI run with MFA for this effective MFA_ENABLED value (None: unset or unresolved)?"""
+    del generation  # one generation is known so far; the parameter keeps call sites stable
+    return value == "true"
+
+
+def mfa_truth(attribute: Optional[Attribute]) -> str:
+    """true | false | absent | null | expression.
+
+    absent: the module default (true upstream) applies. A quoted "true"/"false" is converted to the
+    bool (the variable is a bool). `null` does not select the default: since Terraform 1.1 a module
+    input set to null is null, and the module's conditional on it fails the plan, so the role does
+    not require MFA. Anything else is an expression, never guessed."""
+    if attribute is None:
+        return ABSENT
+    expr = attribute.value
+    if expr.kind == "bool":
+        return TRUE if expr.value else FALSE
+    if expr.kind == "string" and expr.value in (TRUE, FALSE):
+        return str(expr.value)
+    if expr.kind == "null":
+        return NULL
+    return EXPRESSION
+
+
+def truth_requires_mfa(truth: str) -> Optional[bool]:
+    """True for true/absent, False for false/null, None for an expression."""
+    return _REQUIRES[truth]
+
+
+def describe_truth(truth: str, text: str = "") -> str:
+    """How a finding states the value: `role_requires_mfa = false`, `... is an expression (var.x)`."""
+    if truth == ABSENT:
+        return "omits role_requires_mfa (module default: true)"
+    if truth == NULL:
+        return "has role_requires_mfa = null (Terraform passes null, not the module default: the plan fails)"
+    if truth == EXPRESSION:
+        return f"has role_requires_mfa = {text} (an expression: set it to true by hand)"
+    return f"has role_requires_mfa = {truth}"

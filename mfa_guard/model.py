@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from mfa_guard.generation import UNKNOWN, CliGeneration
 from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument
 from mfa_guard.parse.yamlfile import YamlValue
@@ -197,6 +198,7 @@ class State:
     target_phase: str  # p0 | p1 | p2 | sso | unknown
     target_from_config: bool = False
     markers: tuple[str, ...] = ()  # human-readable facts the phase was inferred from
+    cli: CliGeneration = UNKNOWN  # which Leverage CLI reads the files (decides what MFA_ENABLED means)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,10 @@ def render_overview(analysis: Analysis, local: LocalState) -> str:
     lines = [
         f"Project {project.short_name or '?'}: {state.mode.upper()} mode, phase {state.phase}"
         + (f" (target {state.target_phase})" if state.target_phase != state.phase else "")
-        + f", MFA_ENABLED {'true' if state.mfa_enabled else 'not true'}",
+        + f", MFA_ENABLED {'true' if state.mfa_enabled else 'not true'}"
+        if not state.cli.dockerless
+        else f", MFA step {'on' if state.mfa_enabled else 'off'}",
+        f"Leverage CLI {state.cli.label}: {state.cli.reason}",
         f"Local AWS files: {local.directory} ({_count(local.config.sections, 'profile')} in config, "
         f"{_count(local.credentials.sections, 'section')} in credentials)",
     ]

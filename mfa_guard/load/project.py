@@ -18,7 +18,7 @@ from mfa_guard.load.layers import layer_profiles, secret_outputs
 from mfa_guard.load.reader import Reader, duplicate_problems
 from mfa_guard.load.short_name import short_name_sources
 from mfa_guard.model import ParseProblem, Project, ShortNameSource
-from mfa_guard.phase import infer_state
+from mfa_guard.phase import cli_generation, infer_state
 from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
 
@@ -31,6 +31,8 @@ class LoadOptions:
     management_account: Optional[str] = None
     short_name: Optional[str] = None
     target_phase: Optional[str] = None
+    leverage_cli: Optional[int] = None  # configured generation; None: inferred from build.env
+    leverage_cli_from: str = ""
     output_filter: Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_OUTPUT_FILTER))
     excluded: Callable[[str], bool] = lambda _path: False
     extra_hcl: Callable[[str], bool] = lambda _path: False  # files generic rules want parsed
@@ -97,7 +99,8 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     )
     if cache is not None:
         cache.save()
-    return dataclasses.replace(project, state=infer_state(project, options.target_phase))
+    cli = cli_generation(project, options.leverage_cli, options.leverage_cli_from)
+    return dataclasses.replace(project, state=infer_state(project, options.target_phase, cli))
 
 
 def _common_path(index: FileIndex) -> Optional[str]:

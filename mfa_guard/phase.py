@@ -76,7 +76,8 @@ def mode_unknown(project: Project) -> bool:
 
 
 def infer_state(project: Project, target_override: Optional[str] = None, cli: CliGeneration = UNKNOWN) -> State:
-    mfa = mfa_enabled(project, cli)
+    # What the CLI does (3.x: `false` is on) vs what the team meant (`true` = the P1 marker in both).
+    mfa, meant = mfa_enabled(project, cli), mfa_enabled(project)
     if mode_unknown(project):
         # Never guessed: every mode-dependent rule stays quiet while PAR001 reports the file.
         fact = f"sso_enabled in {project.common_path} cannot be read, so the mode (IAM or SSO) is unknown"
@@ -92,11 +93,10 @@ def infer_state(project: Project, target_override: Optional[str] = None, cli: Cl
         markers["unknown"].add("mfa")  # an interpolation yaenv resolves at run time: never guessed
         facts.append("MFA_ENABLED cannot be resolved")
     else:
-        (markers["p1"] if mfa else markers["p0"]).add("mfa")
+        (markers["p1"] if meant else markers["p0"]).add("mfa")
+        facts.append(f"MFA_ENABLED is {'true' if meant else 'not true'}")
         if cli.dockerless:
-            facts.append(f"MFA_ENABLED turns the 3.x CLI's MFA step {'on' if mfa else 'off'}")
-        else:
-            facts.append(f"MFA_ENABLED is {'true' if mfa else 'not true'}")
+            facts.append(f"the 3.x CLI's MFA step is {'on' if mfa else 'off'}")
     management = project.management
     oaar = oaar_requires_mfa(project)
     known = [value for value in oaar.values() if value is not None]

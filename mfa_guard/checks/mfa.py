@@ -29,9 +29,11 @@ from mfa_guard.checks.wiring import (
 )
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import replace_span
+from mfa_guard.generation import mfa_on
 from mfa_guard.model import Project, Role
 from mfa_guard.span import Span
 
+OFF_3X = "the empty value that turns the 3.x CLI's MFA step off, so Terraform assumes roles without MFA"
 _CONFIGURE = {
     "oaar": "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup",
     "devops": "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup",
@@ -67,8 +69,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
     if ctx.settings.ci or project.state.mode != "iam":
         return  # CI runs machine users with MFA off on purpose (§5.2)
-    value = mfa_value(project)
-    if value is None or value == "true":
+    value, cli = mfa_value(project), project.state.cli
+    if value is None or mfa_on(value, cli):
         return  # an unresolved interpolation is never guessed
     facts, suffixes = [], []
     first_span: Optional[Span] = None
@@ -77,7 +79,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
         role = targeted_role(project, profile) if profile is not None else None
         if profile is None or role is None or requires_mfa(role) is not True:
             continue
-        if account_mfa_value(project, account) in ("true", None):
+        flag = account_mfa_value(project, account)
+        if flag is None or mfa_on(flag, cli):
             continue  # `<account>/build.env` turns MFA on there (ENV005 reports the override)
         facts.append(f"{account.backend_path} uses {profile.text} ({ROLE_LABELS[role.kind]}; {_role_fact(role)})")
         suffixes.append(role.kind)
@@ -95,7 +98,7 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
     commands = [_CONFIGURE[s] for s in ("oaar", "devops") if s in suffixes]
     yield Violation(
         span,
-        f"{state}, so the CLI assumes roles without MFA, but {'; '.join(facts)}",
+        f"{state}, {OFF_3X if cli.dockerless else 'so the CLI assumes roles without MFA'}, but {'; '.join(facts)}",
         _enable_fix(project),
         companion="; ".join(commands),
         address=f"build.env:{MFA_KEY}",
@@ -105,8 +108,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
 def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
     """Every bootstrap backend while MFA is on (PRF003/PRF004 take the MFA-off cases)."""
     project = ctx.project
-    if project.state.mode != "iam":
-        return
+    if project.state.mode != "iam" or project.state.cli.dockerless:
+        return  # 3.x: MFA006 (its MFA step is on for any non-empty or absent value, and exits 40)
     for account in project.accounts:
         profile = backend_profile(account)
         if profile is None or not profile.is_bootstrap or account.backend is None or account.backend.profile is None:

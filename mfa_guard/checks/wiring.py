@@ -6,6 +6,7 @@ from typing import Optional
 
 from mfa_guard.findings import Fix, TextEdit
 from mfa_guard.fix.edits import replace_string_value
+from mfa_guard.generation import mfa_on
 from mfa_guard.model import Account, Project, Role, literal_str
 from mfa_guard.parse.dotenv import EnvEntry
 from mfa_guard.phase import at_least
@@ -44,7 +45,9 @@ def account_mfa_value(project: Project, account: Account) -> Optional[str]:
 
 
 def account_mfa_on(project: Project, account: Account) -> bool:
-    return project.state.mode == "iam" and account_mfa_value(project, account) == "true"
+    """In the terms of the project's CLI generation (mfa_guard/generation.py); unresolved: off."""
+    value = account_mfa_value(project, account)
+    return project.state.mode == "iam" and value is not None and mfa_on(value, project.state.cli)
 
 
 def spelled_bool(text: str) -> Optional[bool]:

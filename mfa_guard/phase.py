@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Optional
 
 from mfa_guard.generation import UNKNOWN, CliGeneration, configured, from_build_env, mfa_on
 from mfa_guard.model import Account, Project, State
+from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.profiles import ProfileName, parse_profile
 
 PHASES = ("p0", "p1", "p2")
@@ -35,12 +37,11 @@ def mfa_enabled(project: Project, cli: CliGeneration = UNKNOWN) -> bool:
     return mfa_on(entry.value if entry is not None else None, cli)
 
 
-def cli_generation(project: Project, number: Optional[int] = None, where: str = "") -> CliGeneration:
+def cli_generation(envs: Iterable[EnvFile], number: Optional[int] = None, where: str = "") -> CliGeneration:
     """Configured (option or .mfa-guard.yaml) first, else the build.env markers."""
     if number is not None:
         return configured(number, where or ".mfa-guard.yaml")
-    keys = [(env.path, entry.key, entry.key_span.line) for env in project.build_envs for entry in env.entries]
-    return from_build_env(keys)
+    return from_build_env((env.path, entry.key, entry.key_span.line) for env in envs for entry in env.entries)
 
 
 def _flag_unresolved(project: Project) -> bool:

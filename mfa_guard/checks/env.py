@@ -73,6 +73,8 @@ def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
 def _noncanonical_3x(ctx: CheckContext) -> Iterator[Violation]:
     """3.x never casts the value: anything but empty is on, so `false` is the misleading spelling;
     the empty value is 3.x's one way to say off and is never rewritten (to `false`: exit 40)."""
+    if ctx.project.state.mode == "sso":
+        return  # SSO comes first in 3.x (auth.py:130-134): the value is not read at all
     wanted = "true" if at_least(ctx.project.state, "p1") else ""
     for env in ctx.project.build_envs:
         for entry in env.all(MFA_KEY):

@@ -68,11 +68,12 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     identity_layers = tuple(
         layer for account in accounts for layer in [load_identity_layer(reader, account)] if layer is not None
     )
+    cli = cli_generation(envs, options.leverage_cli, options.leverage_cli_from)
     profiles = tuple(
         profile
         for account in accounts
         for profile in layer_profiles(
-            reader, account, account.backend.profile_value if account.backend else None, short
+            reader, account, account.backend.profile_value if account.backend else None, short, cli.dockerless
         )
     )
     outputs = tuple(secret_outputs(reader, accounts, options.output_filter))
@@ -99,7 +100,6 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     )
     if cache is not None:
         cache.save()
-    cli = cli_generation(project, options.leverage_cli, options.leverage_cli_from)
     return dataclasses.replace(project, state=infer_state(project, options.target_phase, cli))
 
 

@@ -68,6 +68,13 @@ def from_local_config(section_names: Iterable[str], role_sections: Iterable[str]
     return None
 
 
+def caveat(generation: CliGeneration) -> str:
+    """Said by every finding whose verdict differs between the generations, when it is unknown."""
+    if generation.known:
+        return ""
+    return f" (this assumes the Docker-based Leverage CLI 2.x; 3.x reads MFA_ENABLED differently: {SET_IT})"
+
+
 def mfa_on(value: Optional[str], generation: CliGeneration) -> bool:
     """Does the CLI run its MFA step? `value` is MFA_ENABLED as read, None when the key is absent.
 

@@ -90,3 +90,18 @@ def test_local_sections_decide_when_the_repository_cannot(project: Callable[[str
     assert state.cli.number == 3
     assert "me-management-oaar-mfa" in state.cli.reason
     assert analyse(Options(path=root)).project.state.cli == UNKNOWN  # repo only: still unknown
+
+
+def test_an_unknown_generation_is_said_where_the_verdict_depends_on_it(project: Callable[[str], Path]) -> None:
+    root = project("p1")
+    env = root / "build.env"
+    env.write_text(env.read_text().replace("MFA_ENABLED=true", "MFA_ENABLED=false"))
+    known = {f.rule: f.message for f in analyse(Options(path=root)).findings}
+    assert "MFA001" in known and "assumes the Docker-based" not in known["MFA001"]
+    _without_image_tag(root)
+    unknown = {f.rule: f.message for f in analyse(Options(path=root)).findings}
+    assert (
+        "(this assumes the Docker-based Leverage CLI 2.x; 3.x reads MFA_ENABLED differently: "
+        "set `leverage_cli: 2|3` in .mfa-guard.yaml or pass --leverage-cli)" in unknown["MFA001"]
+    )
+    assert "MFA001" not in {f.rule for f in analyse(Options(path=root, leverage_cli=3)).findings}  # 3.x: on

@@ -9,7 +9,7 @@ from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import backend_profile, flag_blocker
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import delete_line, replace_span
-from mfa_guard.generation import mfa_on
+from mfa_guard.generation import caveat, mfa_on
 from mfa_guard.parse.dotenv import EnvEntry, EnvFile
 from mfa_guard.phase import at_least
 
@@ -64,7 +64,8 @@ def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
             shown = entry.raw_value or "an empty value"
             yield Violation(
                 entry.value_span,
-                f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)",
+                f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)"
+                + caveat(ctx.project.state.cli),
                 value_fix,
                 address=f"{env.path}:{MFA_KEY}",
             )
@@ -139,7 +140,8 @@ def flag_missing(ctx: CheckContext) -> Iterator[Violation]:
     on = "the 3.x CLI's default ('false') already turns its MFA step on; say so"
     yield Violation(
         start,
-        f"the root build.env has no {MFA_KEY}, {on if project.state.cli.dockerless else off}",
+        f"the root build.env has no {MFA_KEY}, {on if project.state.cli.dockerless else off}"
+        + caveat(project.state.cli),
         Fix("guarded" if blocker else "safe", (edit,), f"add {MFA_KEY}={wanted}", blocked_by=blocker),
         severity=severity,
         address=f"{env.path}:{MFA_KEY}",

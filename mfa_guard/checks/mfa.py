@@ -29,7 +29,7 @@ from mfa_guard.checks.wiring import (
 )
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import replace_span
-from mfa_guard.generation import mfa_on
+from mfa_guard.generation import caveat, mfa_on
 from mfa_guard.model import Project, Role
 from mfa_guard.span import Span
 
@@ -98,7 +98,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
     commands = [_CONFIGURE[s] for s in ("oaar", "devops") if s in suffixes]
     yield Violation(
         span,
-        f"{state}, {OFF_3X if cli.dockerless else 'so the CLI assumes roles without MFA'}, but {'; '.join(facts)}",
+        f"{state}, {OFF_3X if cli.dockerless else 'so the CLI assumes roles without MFA'}, but {'; '.join(facts)}"
+        + caveat(cli),
         _enable_fix(project),
         companion="; ".join(commands),
         address=f"build.env:{MFA_KEY}",
@@ -126,7 +127,7 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(
             account.backend.profile.span,
             f"{MFA_KEY}=true ({flag_file}) but {account.backend_path} ({where}) uses {profile.text}, a base-credentials profile "
-            "without role_arn: the MFA entrypoint exits 150 for every layer of the account",
+            "without role_arn: the MFA entrypoint exits 150 for every layer of the account" + caveat(project.state.cli),
             switch_fix(project, account, target, blocker),
             companion=switch_companion(project, account, target) if target else None,
             address=f"{account.backend_path}:profile",

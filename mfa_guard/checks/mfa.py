@@ -136,8 +136,8 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
 
 def mfa_flag_under_sso(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if not sso_meant(project):
-        return
+    if not sso_meant(project) or project.state.cli.dockerless:
+        return  # 3.x: any value is ignored under SSO, and `false` would not turn MFA off in IAM mode either
     for env in project.build_envs:
         entry = env.effective(MFA_KEY)
         if entry is None or entry.value != "true":

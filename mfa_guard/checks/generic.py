@@ -13,14 +13,13 @@ from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import replace_span
 from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.parse.hcl_types import Attribute, Block, Expr
+from mfa_guard.secret_names import shown as shown_value
 from mfa_guard.span import Span
 
 Scalar = Union[bool, int, float, str]
 
 # Only these files are parsed as HCL for a glob, so `**` never turns a GPG key into a syntax error.
 HCL_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tfvars.example")
-# Values of keys/attributes with such names are never echoed (messages never carry secrets).
-_SECRET_NAME = re.compile(r"(?i)secret|password|passwd|token|credential|private|(^|_)key$")
 _GLOB_PART = re.compile(r"\*\*/|\*\*|\*|\?|[^*?]+")
 
 
@@ -55,10 +54,6 @@ def hcl_file_predicate(rule_params: Iterable[Mapping[str, Any]]) -> Callable[[st
     if not globs:
         return lambda _path: False
     return lambda path: path.endswith(HCL_SUFFIXES) and matches_any(path, globs)
-
-
-def _shown(name: str, text: str) -> str:
-    return "a value that is not shown" if _SECRET_NAME.search(name) else text
 
 
 def _literal_text(value: Scalar) -> str:
@@ -130,7 +125,7 @@ def _attribute_violations(
         return
     if _equal(attribute.value, wanted) is not False:
         return
-    shown = _shown(name, attribute.value.text)
+    shown = shown_value(name, attribute.value.text)
     fix = Fix("guarded", (replace_span(attribute.value.span, expected),), f"set {name} = {expected}")
     yield Violation(attribute.value.span, f"{what} sets {name} = {shown}, expected {expected}", fix, address=address)
 
@@ -155,7 +150,7 @@ def env_key_must_match(ctx: CheckContext) -> Iterator[Violation]:
             continue
         if entry.value is None or pattern.fullmatch(entry.value):
             continue  # an unresolved ${X} interpolation is never guessed
-        shown = _shown(key, repr(entry.raw_value) if entry.raw_value else "empty")
+        shown = shown_value(key, repr(entry.raw_value) if entry.raw_value else "empty")
         yield Violation(
             entry.value_span if entry.raw_value else entry.line_span,
             f"{key} is {shown} in {env.path}, which does not match {ctx.params['pattern']!r}",

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, add_output_arguments, analysis_options, emit, exit_code
-from mfa_guard.fix.diff import unified_diffs
+from mfa_guard.fix.diff import MASKED_NOTE, unified_diffs
 from mfa_guard.fix.facts import load_facts
 from mfa_guard.fix.fixer import DEFAULT_MAX_PASSES, FixPolicy, FixResult, compute_fixes
 from mfa_guard.fix.plan import TARGETS, build_plan
@@ -57,7 +57,13 @@ def run(args: argparse.Namespace) -> int:
     notes: TextIO = sys.stderr if args.format in MACHINE_FORMATS or args.diff else sys.stdout
     if args.diff or args.dry_run:
         pairs = [(result.originals[path], source) for path, source in result.fixed.items()]
-        sys.stdout.write(unified_diffs(pairs) if args.diff else render_dry_run(result))
+        if args.diff:
+            diff, masked = unified_diffs(pairs)
+            sys.stdout.write(diff)
+            if masked:
+                notes.write(MASKED_NOTE.format(count=masked))
+        else:
+            sys.stdout.write(render_dry_run(result))
         notes.write(render_fix_summary(result, None, verb="Would fix"))
         return exit_code(result.initial.findings, args, result.initial.fail_on)
     written = _write(result)

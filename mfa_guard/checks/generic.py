@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Callable, Optional, Union
 
+from mfa_guard.checks import timed_regex
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import replace_span
@@ -85,11 +86,11 @@ def _block_matches(block: Block, params: Mapping[str, Any]) -> bool:
     if block.type != params["block_type"]:
         return False
     label = params.get("block_label")
-    if label is not None and not re.search(label, ".".join(block.labels)):
+    if label is not None and not timed_regex.search(label, ".".join(block.labels)):
         return False
     for name, pattern in (params.get("where") or {}).items():
         attribute = block.body.get(name)
-        if attribute is None or not re.search(pattern, _expression_text(attribute)):
+        if attribute is None or not timed_regex.search(pattern, _expression_text(attribute)):
             return False
     return True
 
@@ -108,9 +109,14 @@ def attribute_must_equal(ctx: CheckContext) -> Iterator[Violation]:
             yield from _attribute_violations(params, body.get(name), path, start, name)
             continue
         for block in body.blocks:
-            if _block_matches(block, params):
-                address = ".".join((block.type, *block.labels))
-                head = source.index.span(path, block.span.start, block.open_brace_end)
+            address = ".".join((block.type, *block.labels))
+            head = source.index.span(path, block.span.start, block.open_brace_end)
+            try:
+                matched = _block_matches(block, params)
+            except timed_regex.PatternProblem as exc:
+                yield Violation(head, f"{address} in {path}: {exc}", address=address)
+                continue
+            if matched:
                 yield from _attribute_violations(params, block.body.get(name), f"{address} in {path}", head, address)
 
 
@@ -138,7 +144,7 @@ def _env_files(ctx: CheckContext) -> Sequence[EnvFile]:
 
 
 def env_key_must_match(ctx: CheckContext) -> Iterator[Violation]:
-    key, pattern = ctx.params["key"], re.compile(ctx.params["pattern"])
+    key, pattern = ctx.params["key"], ctx.params["pattern"]
     for env in _env_files(ctx):
         entry = env.effective(key)
         address = f"{env.path}:{key}"
@@ -148,8 +154,14 @@ def env_key_must_match(ctx: CheckContext) -> Iterator[Violation]:
                 span = ctx.project.sources[env.path].index.span(env.path, 0, 0)
                 yield Violation(span, f"{env.path} does not set {key}", address=address)
             continue
-        if entry.value is None or pattern.fullmatch(entry.value):
+        if entry.value is None:
             continue  # an unresolved ${X} interpolation is never guessed
+        try:
+            if timed_regex.fullmatch(pattern, entry.value):
+                continue
+        except timed_regex.PatternProblem as exc:
+            yield Violation(entry.line_span, f"{key} in {env.path}: {exc}", address=address)
+            continue
         shown = shown_value(key, repr(entry.raw_value) if entry.raw_value else "empty")
         yield Violation(
             entry.value_span if entry.raw_value else entry.line_span,

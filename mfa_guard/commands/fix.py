@@ -76,9 +76,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(result: FixResult) -> list[str]:
-    from mfa_guard.fix.write import write_files
+    from mfa_guard.fix.write import remove_leftovers, write_files
 
     assert result.analysis is not None
+    project = result.analysis.project
+    directories = {project.root, *((project.root / path).parent for path in project.sources)}
+    for leftover in remove_leftovers(directories):
+        sys.stderr.write(f"mfa-guard: removed {leftover.name}, a temporary file left by an interrupted run\n")
     if not result.fixed:
         return []
-    return write_files(result.analysis.project.root, list(result.fixed.values()))
+    return write_files(project.root, list(result.fixed.values()), result.originals)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from mfa_guard.generation import UNKNOWN, CliGeneration
 from mfa_guard.guide.facts import mfa_truth
 from mfa_guard.guide.records import NO_RECORDS, Records
 from mfa_guard.parse.dotenv import EnvFile
@@ -187,6 +188,7 @@ class State:
     target_phase: str  # p0 | p1 | p2 | sso | unknown
     target_from_config: bool = False
     markers: tuple[str, ...] = ()  # human-readable facts the phase was inferred from
+    cli: CliGeneration = UNKNOWN  # which Leverage CLI reads the files (decides what MFA_ENABLED means)
 
 
 @dataclass(frozen=True)

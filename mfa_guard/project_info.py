@@ -27,6 +27,8 @@ class ProjectInfo:
     target_phase: str
     common_path: Optional[str]  # which common.tfvars was read (the .example when the real one is missing)
     accounts: tuple[AccountInfo, ...]
+    leverage_cli: Optional[int] = None  # the CLI generation the verdicts assume: 2 | 3 | None (unknown)
+    leverage_cli_reason: str = ""  # why: "TF_BINARY in build.env line 9 (...)"
 
 
 def project_info(project: Project) -> ProjectInfo:
@@ -39,4 +41,6 @@ def project_info(project: Project) -> ProjectInfo:
         target_phase=state.target_phase,
         common_path=project.common_path,
         accounts=tuple(AccountInfo(a.directory, a.name, a.is_management) for a in project.accounts),
+        leverage_cli=state.cli.number,
+        leverage_cli_reason=state.cli.reason,
     )

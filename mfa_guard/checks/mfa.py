@@ -28,11 +28,14 @@ from mfa_guard.checks.wiring import (
 )
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import replace_span
+from mfa_guard.generation import caveat
 from mfa_guard.guide.commands import configure_for_suffix
-from mfa_guard.guide.facts import MFA_KEY, describe_truth
+from mfa_guard.guide.facts import MFA_KEY, describe_truth, mfa_flag_on
 from mfa_guard.guide.position import quiet_transition
 from mfa_guard.model import Project, Role
 from mfa_guard.span import Span
+
+OFF_3X = "the empty value that turns the 3.x CLI's MFA step off, so Terraform assumes roles without MFA"
 
 
 def _role_fact(role: Role) -> str:
@@ -63,8 +66,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
     if ctx.settings.ci or project.state.mode != "iam" or quiet_transition(project):
         return  # CI runs machine users with MFA off on purpose (§5.2); on the guide's path MFA comes with the switch
-    value = mfa_value(project)
-    if value is None or value == "true":
+    value, cli = mfa_value(project), project.state.cli
+    if value is None or mfa_flag_on(value, cli):
         return  # an unresolved interpolation is never guessed
     facts, suffixes = [], []
     first_span: Optional[Span] = None
@@ -73,7 +76,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
         role = targeted_role(project, profile) if profile is not None else None
         if profile is None or role is None or requires_mfa(role) is not True:
             continue
-        if account_mfa_value(project, account) in ("true", None):
+        flag = account_mfa_value(project, account)
+        if flag is None or mfa_flag_on(flag, cli):
             continue  # `<account>/build.env` turns MFA on there (ENV005 reports the override)
         facts.append(f"{account.backend_path} uses {profile.text} ({ROLE_LABELS[role.kind]}; {_role_fact(role)})")
         suffixes.append(role.kind)
@@ -91,7 +95,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
     commands = [configure_for_suffix(s) for s in ("oaar", "devops") if s in suffixes]
     yield Violation(
         span,
-        f"{state}, so the CLI assumes roles without MFA, but {'; '.join(facts)}",
+        f"{state}, {OFF_3X if cli.dockerless else 'so the CLI assumes roles without MFA'}, but {'; '.join(facts)}"
+        + caveat(cli),
         _enable_fix(project),
         companion="; ".join(commands),
         address=f"build.env:{MFA_KEY}",
@@ -101,8 +106,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
 def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
     """Every bootstrap backend while MFA is on (PRF003/PRF004 take the MFA-off cases)."""
     project = ctx.project
-    if project.state.mode != "iam":
-        return
+    if project.state.mode != "iam" or project.state.cli.dockerless:
+        return  # 3.x: MFA006 (its MFA step is on for any non-empty or absent value, and exits 40)
     for account in project.accounts:
         profile = backend_profile(account)
         if profile is None or not profile.is_bootstrap or account.backend is None or account.backend.profile is None:
@@ -119,7 +124,7 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(
             account.backend.profile.span,
             f"{MFA_KEY}=true ({flag_file}) but {account.backend_path} ({where}) uses {profile.text}, a base-credentials profile "
-            "without role_arn: the MFA entrypoint exits 150 for every layer of the account",
+            "without role_arn: the MFA entrypoint exits 150 for every layer of the account" + caveat(project.state.cli),
             switch_fix(project, account, target, blocker),
             companion=switch_companion(project, account, target) if target else None,
             address=f"{account.backend_path}:profile",
@@ -128,8 +133,8 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
 
 def mfa_flag_under_sso(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if not sso_meant(project):
-        return
+    if not sso_meant(project) or project.state.cli.dockerless:
+        return  # 3.x: any value is ignored under SSO, and `false` would not turn MFA off in IAM mode either
     for env in project.build_envs:
         entry = env.effective(MFA_KEY)
         if entry is None or entry.value != "true":

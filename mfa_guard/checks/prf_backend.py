@@ -130,9 +130,22 @@ def sso_suffix(ctx: CheckContext) -> Iterator[Violation]:
         expected = role.lower()
         if suffix == expected:
             continue
-        if allow_management_oaar and bp.account.is_management and suffix == "oaar":
+        dockerless = project.state.cli.dockerless
+        if allow_management_oaar and bp.account.is_management and suffix == "oaar" and not dockerless:
             continue  # the documented SSO setup (try-leverage/enabling-sso.md) keeps <s>-<m>-oaar
         fix = _fix("safe", bp, "suffix", expected, f"end the profile in -{expected} (lower-case sso_role)")
+        if dockerless:  # 3.1.0 writes the keys under <s>-<acct>-<lower(role)> only (auth.py:32): fatal
+            yield Violation(
+                bp.attribute.value.span,
+                f"profile {bp.name.text!r} ends in -{suffix} while {bp.account.directory}/config/account.tfvars sets "
+                f"sso_role = {role!r}: the 3.x CLI writes the SSO keys only to "
+                f"[{bp.name.prefix}-{bp.account.name}-{expected}], so Terraform gets no credentials for {bp.name.text}",
+                fix,
+                companion=_reinit(bp),
+                address=bp.address,
+                severity="error",
+            )
+            continue
         yield Violation(
             bp.attribute.value.span,
             f"profile {bp.name.text!r} ends in -{suffix} while {bp.account.directory}/config/account.tfvars sets sso_role = {role!r}, so profiles built for other layers are cached as {bp.name.prefix}-{bp.account.name}-{expected}",

@@ -46,7 +46,9 @@ def account_mfa_value(project: Project, account: Account) -> Optional[str]:
 
 
 def account_mfa_on(project: Project, account: Account) -> bool:
-    return project.state.mode == "iam" and mfa_flag_on(account_mfa_value(project, account))
+    """In the terms of the project's CLI generation (guide/facts.py); unresolved: off."""
+    value = account_mfa_value(project, account)
+    return project.state.mode == "iam" and value is not None and mfa_flag_on(value, project.state.cli)
 
 
 def spelled_bool(text: str) -> Optional[bool]:

@@ -83,3 +83,8 @@ def import_oaar_in(layer: str) -> str:
 
 def confirm(what: str) -> str:
     return f"mfa-guard plan --confirm {shlex.quote(what)}"
+
+
+def empty_mfa_flag_in(directory: str) -> str:
+    """Append `MFA_ENABLED=` (the value that turns the 3.x CLI's MFA step off) to DIR/build.env."""
+    return f"printf 'MFA_ENABLED=\\n' >> {shlex.quote(directory + '/build.env')}"

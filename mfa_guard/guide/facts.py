@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from typing import Optional
 
+from mfa_guard.generation import UNKNOWN, CliGeneration, mfa_on
 from mfa_guard.parse.hcl_types import Attribute
 
 MFA_KEY = "MFA_ENABLED"
-# Where the flag lives and how it is read depends on the Leverage CLI generation; "2" is the
-# Docker-based CLI (exact, case-sensitive "true" after yaenv parsing).
-DEFAULT_GENERATION = "2"
 
 # role_requires_mfa, as Terraform passes it to the iam-assumable-role module:
 TRUE, FALSE, ABSENT, NULL, EXPRESSION = "true", "false", "absent", "null", "expression"
 _REQUIRES = {TRUE: True, ABSENT: True, FALSE: False, NULL: False, EXPRESSION: None}
 
 
-def mfa_flag_on(value: Optional[str], generation: str = DEFAULT_GENERATION) -> bool:
-    """Does the CLI run with MFA for this effective MFA_ENABLED value (None: unset or unresolved)?"""
-    del generation  # one generation is known so far; the parameter keeps call sites stable
-    return value == "true"
+def mfa_flag_on(value: Optional[str], generation: CliGeneration = UNKNOWN) -> bool:
+    """Does the CLI run with MFA for this MFA_ENABLED value (None: the key is absent)?
+
+    How the flag is read depends on the Leverage CLI generation: 2.x compares with "true", 3.x
+    takes any non-empty value (and an absent key) as on; mfa_guard/generation.py states both.
+    """
+    return mfa_on(value, generation)
 
 
 def mfa_truth(attribute: Optional[Attribute]) -> str:

@@ -37,6 +37,7 @@ class Position:
     phase: str
     target: str
     mfa_value: Optional[str]  # effective root MFA_ENABLED ("false" when missing, None: unresolved)
+    mfa_on: bool  # whether the project's CLI generation runs its MFA step for that value
     accounts: tuple[AccountPosition, ...]
     deviations: tuple[str, ...]  # why the state is off the path (empty: on it)
     judged: bool  # False: an expression or unresolved value hides where it stands
@@ -113,11 +114,12 @@ def position(project: Project) -> Position:
             )
         )
     value = mfa_value(project)
+    mfa_on = value is not None and mfa_flag_on(value, state.cli)
     if state.mode != "iam":
-        return Position(state.mode, state.phase, state.target_phase, value, tuple(rows), (), False, None)
+        return Position(state.mode, state.phase, state.target_phase, value, mfa_on, tuple(rows), (), False, None)
     deviations, judged = _deviations(project, accounts, value)
     plan = build_plan(project, target)
-    return Position(state.mode, state.phase, target, value, tuple(rows), tuple(deviations), judged, plan)
+    return Position(state.mode, state.phase, target, value, mfa_on, tuple(rows), tuple(deviations), judged, plan)
 
 
 def _deviations(project: Project, accounts: list[Account], value: Optional[str]) -> tuple[list[str], bool]:
@@ -139,7 +141,7 @@ def _deviations(project: Project, accounts: list[Account], value: Optional[str])
                 f"(the guide goes {order})"
             )
             break
-    mfa_on = mfa_flag_on(value)
+    mfa_on = value is not None and mfa_flag_on(value, project.state.cli)
     management = project.management
     profile = _profile(management) if management is not None else None
     switched = _uses_role(profile)
@@ -157,8 +159,7 @@ def _deviations(project: Project, accounts: list[Account], value: Optional[str])
             )
         if not switched and mfa_on:
             found.append(
-                f"{MFA_KEY}=true while {management.backend_path} uses {profile.text} (the MFA entrypoint exits "
-                "150 for base credentials)"
+                f"{MFA_KEY}={value} while {management.backend_path} uses {profile.text} ({_base_credentials_failure(project, profile.text)})"
             )
     for account in accounts:
         current = _profile(account)
@@ -175,6 +176,12 @@ def _deviations(project: Project, accounts: list[Account], value: Optional[str])
             found.append(f"{account.backend_path} uses {member.text} before P1 is complete (P2 comes after P1)")
             break
     return found, judged
+
+
+def _base_credentials_failure(project: Project, profile: str) -> str:
+    if project.state.cli.dockerless:
+        return f"the 3.x CLI runs its MFA step and exits 40: there is no [profile {profile}-mfa]"
+    return "the MFA entrypoint exits 150 for base credentials"
 
 
 def summary(pos: Position) -> Optional[str]:

@@ -254,7 +254,9 @@ def _flag_edit(project: Project) -> tuple[Optional[TextEdit], Optional[str]]:
     if env is None:
         return None, "there is no root build.env"
     entry = env.effective(MFA_KEY)
-    if entry is not None and mfa_flag_on(entry.value):  # quoted is still on; ENV002 handles the style
+    if entry is not None and mfa_flag_on(
+        entry.value, project.state.cli
+    ):  # quoted is still on; ENV002 handles the style
         return None, None
     if entry is not None:
         return replace_span(entry.value_span, "true"), None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from mfa_guard.guide.facts import ABSENT, NULL, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.facts import ABSENT, NULL, truth_requires_mfa
 from mfa_guard.guide.position import Position, summary
 from mfa_guard.local.model import LocalState
 
@@ -83,7 +83,7 @@ def status_data(pos: Position, local: Optional[LocalState] = None) -> dict[str, 
         "target": pos.target,
         "on_path": pos.on_path,
         "deviations": list(pos.deviations),
-        "mfa_enabled": {"value": pos.mfa_value, "effective": mfa_flag_on(pos.mfa_value)},
+        "mfa_enabled": {"value": pos.mfa_value, "effective": pos.mfa_on},
         "local": local is not None,
         "accounts": rows,
         "next_step": next_step,

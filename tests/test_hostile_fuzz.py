@@ -245,8 +245,17 @@ def _broken_config_values(root: Path) -> None:
     (root / ".mfa-guard.yaml").write_text("baseline: /etc/passwd\nrule_paths: ['../../../etc/hostname']\n")
 
 
+def _interpolation_bomb(root: Path) -> None:
+    """Each key doubles the next (2**40 characters if expanded naively; yaenv's greedy pattern reads
+    `${K1}${K1}` as one unknown name, and the interpolation bounds cap whatever remains)."""
+    lines = [f"K{i}=${{K{i + 1}}}${{K{i + 1}}}" for i in range(40)] + ["K40=xxxxxxxxxxxxxxxx", "MFA_ENABLED=${K0}"]
+    with (root / "build.env").open("a", encoding="utf-8") as env:
+        env.write("\n".join(lines) + "\n")
+
+
 HOSTILE: dict[str, Callable[[Path], None]] = {
     "fifo": _fifo,
+    "interpolation-bomb": _interpolation_bomb,
     "dev-zero": _dev_zero,
     "project-alias-bomb": _project_alias_bomb,
     "config-alias-bomb": _config_alias_bomb,

@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import TextIO
 
 from mfa_guard.report import Report
+from mfa_guard.report.text import printable
 
 _STYLES = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
@@ -16,28 +17,30 @@ def render(report: Report, stream: TextIO, color: bool = False) -> None:
 
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True, width=120)
     for path, group in groupby(report.findings, key=lambda f: f.span.path):
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(printable(path), style="bold underline"))
         for f in group:
             line = Text("  ")
             line.append(f"{f.span.line}:{f.span.column}".ljust(8), style="dim")
             line.append(f"{f.severity:<8}", style=_STYLES[f.severity])
             line.append(f"{f.rule} ", style="bold")
             line.append(f"[{f.name}] ", style="dim")
-            line.append(f.message)
+            line.append(printable(f.message))
             if f.fix is not None:
                 if f.fix.blocked_by:
-                    line.append(f" (guarded fix waits on: {f.fix.blocked_by})", style="yellow")
+                    line.append(f" (guarded fix waits on: {printable(f.fix.blocked_by)})", style="yellow")
                 else:
                     line.append(f" ({f.fix.applicability} fix available)", style="green")
             console.print(line)
             if f.companion:
-                console.print(Text(f"          then run: {f.companion}", style="dim"))
+                console.print(Text(f"          then run: {printable(f.companion)}", style="dim"))
         console.print()
     project = report.project
     if project is not None and project.common_path and project.common_path.endswith(".example"):
-        console.print(Text(f"note: read {project.common_path} (config/common.tfvars not found)", style="dim"))
+        console.print(
+            Text(f"note: read {printable(project.common_path)} (config/common.tfvars not found)", style="dim")
+        )
     for note in report.notes:
-        console.print(Text(note, style="dim"))
+        console.print(Text(printable(note), style="dim"))
     console.print(summary_text(report), style="bold" if report.findings else "green")
 
 

@@ -12,6 +12,7 @@ from mfa_guard.findings import Finding
 from mfa_guard.report import Report
 from mfa_guard.report.console import summary_text
 from mfa_guard.report.locations import prefix, repo_path
+from mfa_guard.report.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +23,23 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text, keep_newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def log_line(text: str) -> str:
+    """A plain log line the runner cannot read as a workflow command.
+
+    The runner trims leading blanks and runs any line starting with `::` (`::stop-commands::`,
+    `::error ...`), and the legacy `##[command]` syntax; a newline in a path would start a new line.
+    """
+    line = printable(text)  # CR/LF/ESC become visible escapes: one line stays one line
+    if line.lstrip().startswith("::"):
+        line = line.replace(":", "%3A", 1)
+    return line.replace("##[", "##%5B") + "\n"
 
 
 def annotation_message(finding: Finding, fix_command: str) -> str:
@@ -71,15 +84,19 @@ def render_annotations(report: Report, stream: TextIO, cwd: Optional[Path] = Non
         # Kept in the log as plain lines so nothing is lost when GitHub drops annotations.
         dropped = [_plural(n, s) for s in COMMAND if (n := sum(f.severity == s for f in overflow))]
         stream.write(
-            f"mfa-guard: {' and '.join(dropped)} not annotated "
-            f"(GitHub shows at most {MAX_PER_LEVEL} per level per step):\n"
+            log_line(
+                f"mfa-guard: {' and '.join(dropped)} not annotated "
+                f"(GitHub shows at most {MAX_PER_LEVEL} per level per step):"
+            )
         )
         for f in overflow:
             path = repo_path(f.span.path, project_prefix)
-            stream.write(f"  {path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}\n")
+            stream.write(
+                log_line(f"  {path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}")
+            )
     for note in report.notes:
-        stream.write(f"mfa-guard: {note}\n")
-    stream.write(f"mfa-guard: {summary_text(report)}\n")
+        stream.write(log_line(f"mfa-guard: {note}"))
+    stream.write(log_line(f"mfa-guard: {summary_text(report)}"))
 
 
 def append_step_summary(report: Report, environ: Mapping[str, str], cwd: Optional[Path] = None) -> None:

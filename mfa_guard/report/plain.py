@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TextIO
 
 from mfa_guard.report import Report
+from mfa_guard.report.text import printable
 
 
 def render(report: Report, stream: TextIO, color: bool = False) -> None:
     for f in report.findings:
-        stream.write(f"{f.span.path}:{f.span.line}:{f.span.column}: {f.rule} [{f.name}] {f.message}\n")
+        line = f"{f.span.path}:{f.span.line}:{f.span.column}: {f.rule} [{f.name}] {f.message}"
+        stream.write(printable(line) + "\n")

@@ -8,17 +8,15 @@ from typing import Optional, TextIO
 from mfa_guard.findings import Finding, severity_rank
 from mfa_guard.report import TOOL_NAME, Report
 from mfa_guard.report.locations import prefix, repo_path
+from mfa_guard.report.markdown_text import md_code, md_text
 
 # GitHub caps a step summary at 1 MiB; long tables are also unreadable, the SARIF has the rest.
 MAX_ROWS = 100
 
 
 def escape_cell(text: str) -> str:
-    """Keep a table cell one cell: escape pipes, turn newlines into <br>, neutralise HTML outside code."""
-    parts = text.replace("\r\n", "\n").split("`")
-    for i in range(0, len(parts), 2):  # even parts are outside backtick code spans
-        parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "`".join(parts).replace("|", "\\|").replace("\n", "<br>")
+    """Keep a table cell one cell of text: Markdown and HTML escaped, newlines shown as `\\n`."""
+    return md_text(text)
 
 
 def _plural(count: int, word: str) -> str:
@@ -36,8 +34,8 @@ def _project_line(report: Report, project_prefix: str) -> Optional[str]:
     project = report.project
     if project is None:
         return None
-    where = f" in `{project_prefix}`" if project_prefix else ""
-    name = f"`{project.short_name}`" if project.short_name else "(short name unknown)"
+    where = f" in {md_code(project_prefix)}" if project_prefix else ""
+    name = md_code(project.short_name) if project.short_name else "(short name unknown)"
     return f"Leverage project {name}{where}: {project.mode.upper()} mode, phase {project.phase}, target {project.target_phase}."
 
 
@@ -49,7 +47,7 @@ def _counts_table(report: Report) -> list[str]:
 
 def _finding_row(finding: Finding, project_prefix: str) -> str:
     span = finding.span
-    location = f"`{repo_path(span.path, project_prefix)}:{span.line}:{span.column}`"
+    location = md_code(f"{repo_path(span.path, project_prefix)}:{span.line}:{span.column}", in_table=True)
     fix = finding.fix.applicability if finding.fix is not None else "manual"
     cells = (finding.severity, f"`{finding.rule}` {finding.name}", location, fix, escape_cell(finding.message))
     return "| " + " | ".join(cells) + " |"
@@ -89,7 +87,7 @@ def markdown(report: Report, cwd: Optional[Path] = None) -> str:
     if report.findings:
         blocks += [_counts_table(report), _findings_table(report, project_prefix), _fix_lines(report)]
     if report.notes:
-        blocks.append([f"> {note}" for note in report.notes])
+        blocks.append([f"> {md_text(note)}" for note in report.notes])
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n\n"
 
 

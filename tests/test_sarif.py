@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,10 @@ from tests.conftest import REPO, run_cli
 from tests.fixture_tree import materialise
 from tests.reporting import RULES, finding, sample_report
 
-SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# Beside the repository (../shared/schemas), or where MFA_GUARD_SARIF_SCHEMA says (a worktree elsewhere).
+SCHEMA = Path(
+    os.environ.get("MFA_GUARD_SARIF_SCHEMA") or REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+)
 
 
 def violating(destination: Path) -> Path:

@@ -12,6 +12,7 @@ from typing import Any, Optional, TextIO
 from mfa_guard.findings import Finding
 from mfa_guard.report import TOOL_NAME, Report
 from mfa_guard.report.locations import prefix, repo_path, source_root
+from mfa_guard.report.text import printable, utf8_bytes
 from mfa_guard.rules import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -77,7 +78,7 @@ def fingerprints(findings: list[Finding]) -> list[str]:
     for finding in findings:
         basis = fingerprint_basis(finding)
         seen[basis] += 1
-        digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode()).hexdigest()
+        digest = hashlib.sha256(utf8_bytes(f"{basis}\0{seen[basis]}")).hexdigest()
         result.append(f"{digest[:32]}:{seen[basis]}")
     return result
 
@@ -100,7 +101,7 @@ def result(finding: Finding, rule_index: Optional[int], uri: str, fingerprint: s
     data: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": printable(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -115,22 +116,26 @@ def result(finding: Finding, rule_index: Optional[int], uri: str, fingerprint: s
     if rule_index is not None:
         data["ruleIndex"] = rule_index
     if finding.address:
-        data["properties"]["address"] = finding.address
+        data["properties"]["address"] = printable(finding.address)
     if finding.fix is not None:
-        data["properties"]["fix"] = {"applicability": finding.fix.applicability, "description": finding.fix.description}
+        data["properties"]["fix"] = {
+            "applicability": finding.fix.applicability,
+            "description": printable(finding.fix.description),
+        }
     if finding.companion:
-        data["properties"]["companion"] = finding.companion
+        data["properties"]["companion"] = printable(finding.companion)
     return data
 
 
 def _uri(path: str) -> str:
+    """A relative URI reference: UTF-8 percent-encoded, undecodable name bytes included (RFC 3986)."""
     from urllib.parse import quote
 
-    return quote(path, safe="/")
+    return quote(utf8_bytes(path), safe="/")
 
 
 def _directory_uri(directory: Path) -> str:
-    uri = directory.as_uri()
+    uri = directory.as_uri()  # percent-encodes the file system's bytes, undecodable ones included
     return uri if uri.endswith("/") else uri + "/"
 
 
@@ -153,13 +158,15 @@ def document(report: Report, cwd: Optional[Path] = None) -> dict[str, Any]:
             }
         },
         # The category: two Leverage projects in one repository must not close each other's alerts.
-        "automationDetails": {"id": f"{TOOL_NAME}/{project_prefix + '/' if project_prefix else ''}"},
+        "automationDetails": {"id": printable(f"{TOOL_NAME}/{project_prefix + '/' if project_prefix else ''}")},
         "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(source_root(report, cwd))}},
         "columnKind": "unicodeCodePoints",  # spans count characters of the decoded text
         "invocations": [
             {
                 "executionSuccessful": True,
-                "toolExecutionNotifications": [{"level": "note", "message": {"text": n}} for n in report.notes],
+                "toolExecutionNotifications": [
+                    {"level": "note", "message": {"text": printable(n)}} for n in report.notes
+                ],
             }
         ],
         "results": results,

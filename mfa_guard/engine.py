@@ -17,8 +17,9 @@ class CheckCrashed(UserError):
 
 
 def compose_message(rule: Rule, violation: Violation) -> str:
-    what = violation.message.rstrip(".")
-    return f"{what}. {rule.why} Target: {rule.target}"
+    """What is wrong in this instance, nothing more: the reporters show the rule's why and target
+    once per rule, not on every finding (they are half the text otherwise)."""
+    return violation.message.rstrip(".")
 
 
 def evaluate(project: Project, rules: Sequence[Rule], settings: Settings | None = None) -> list[Finding]:
@@ -42,6 +43,7 @@ def evaluate(project: Project, rules: Sequence[Rule], settings: Settings | None 
                     fix=fix,
                     companion=violation.companion or rule.companion,
                     address=violation.address,
+                    detail=violation.detail,
                 )
             )
     return sorted(findings, key=lambda f: f.sort_key)

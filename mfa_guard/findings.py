@@ -43,6 +43,7 @@ class Violation:
     companion: Optional[str] = None  # overrides the rule's companion command
     address: Optional[str] = None  # stable key for baselines, e.g. `output.user_x_password`
     severity: Optional[str] = None  # overrides the rule's severity for this instance
+    detail: Optional[str] = None  # the longer explanation of this instance, shown by the full formats
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Finding:
     fix: Optional[Fix] = None
     companion: Optional[str] = None
     address: Optional[str] = None
+    detail: Optional[str] = None  # this instance's longer explanation; the rule's why/target are not repeated here
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -80,11 +80,11 @@ def oaar_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
         )
         yield Violation(
             attribute.span,
-            f"module.{role.module_name} (OrganizationAccountAccessRole of account {role.account}) has "
-            f"{MFA} = false; apply it as step {step} of {len(flagged)} ({order})",
+            f"the OAAR of account {role.account} has {MFA} = false; apply it as step {step} of {len(flagged)} ({order})",
             fix,
             companion=_apply_command(role.path),
             address=f"module.{role.module_name}",
+            detail=f"module.{role.module_name} is the OrganizationAccountAccessRole of account {role.account}.",
         )
 
 

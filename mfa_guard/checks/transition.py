@@ -100,9 +100,10 @@ def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
     facts = "; ".join(project.state.markers)
     yield Violation(
         _anchor(project),
-        f"the project is between phases ({facts}), heading for {project.state.target_phase.upper()}; "
-        f"remaining steps in order: {numbered}",
+        f"the project is between phases, heading for {project.state.target_phase.upper()}: "
+        f"{len(steps)} steps remain (`mfa-guard plan` lists them)",
         address="project:phase",
+        detail=f"Markers: {facts}. Remaining steps in order: {numbered}.",
     )
 
 

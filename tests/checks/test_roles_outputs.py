@@ -280,4 +280,4 @@ def test_references_inside_interpolations_are_named(project: Make) -> None:
     root = project("p1")
     text = 'output "old" {\n  value = "${module.u.this_iam_user_login_profile_encrypted_password}"\n}\n'
     [violation] = out001(reload_with(root, OUTPUTS, text))
-    assert "`this_iam_user_login_profile_encrypted_password`" in violation.message
+    assert violation.detail == "Its value references `this_iam_user_login_profile_encrypted_password`."

@@ -44,6 +44,7 @@ def evaluate(project: Project, rules: Sequence[Rule], settings: Settings | None 
                     companion=violation.companion or rule.companion,
                     address=violation.address,
                     detail=violation.detail,
+                    plan_step=violation.plan_step,
                 )
             )
     return sorted(findings, key=lambda f: f.sort_key)

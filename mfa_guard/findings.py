@@ -44,6 +44,7 @@ class Violation:
     address: Optional[str] = None  # stable key for baselines, e.g. `output.user_x_password`
     severity: Optional[str] = None  # overrides the rule's severity for this instance
     detail: Optional[str] = None  # the longer explanation of this instance, shown by the full formats
+    plan_step: Optional[tuple[int, int]] = None  # (n, of): its step in the guide's order, when the check knows it
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Finding:
     companion: Optional[str] = None
     address: Optional[str] = None
     detail: Optional[str] = None  # this instance's longer explanation; the rule's why/target are not repeated here
+    plan_step: Optional[tuple[int, int]] = None  # (n, of): its step in the guide's order, when the check knows it
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -151,11 +151,16 @@ def readme_json_example() -> Any:
 
 
 def test_json_report_has_exactly_the_shape_the_readme_documents(two_findings: Path) -> None:
-    result = run_cli("check", str(two_findings), "--format", "json", "--color", "always")
+    result = run_cli("check", ".", "--format", "json", "--color", "always", cwd=two_findings)
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert _shape(report) == _shape(readme_json_example())
-    assert report["version"] == 1
+    documented = readme_json_example()
+    documented["findings"][0]["detail"] = None  # the README shows one finding with a detail; ENV001 has none
+    documented["findings"][0]["plan_step"] = None
+    documented["findings"][0]["companion_text"] = None
+    documented["findings"][0]["companion"] = []
+    assert _shape(report) == _shape(documented)
+    assert report["version"] == 2
     assert report["tool"] == {"name": "mfa-guard", "version": __version__}
     assert report["project"]["root"] == str(two_findings)
     assert (report["project"]["short_name"], report["project"]["mode"]) == ("me", "iam")
@@ -163,7 +168,8 @@ def test_json_report_has_exactly_the_shape_the_readme_documents(two_findings: Pa
         ("ENV001", "build.env", 2, 1),
         ("ENV003", "build.env", 5, 1),
     ]
-    assert report["findings"][0]["fix"] == {"applicability": "safe", "description": "drop `export` before PROJECT"}
+    fix = report["findings"][0]["fix"]
+    assert (fix["applicability"], fix["description"], fix["waits_on"]) == ("safe", "drop `export` before PROJECT", None)
     assert report["summary"] == {"total": 2, "error": 1, "warning": 1, "note": 0, "fixable": 2, "guarded": 0}
     assert "\x1b" not in result.stdout
 

@@ -96,4 +96,4 @@ def test_installed_tool_checks_a_project(
         cwd=tmp_path,
         env=clean_env(),
     )
-    assert result.stdout == "No findings.\n"
+    assert result.stdout.endswith(", short name me, IAM mode, phase p1\nNo findings.\n")

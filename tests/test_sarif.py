@@ -151,7 +151,7 @@ def test_cli_prints_for_people_and_writes_sarif(tmp_path: Path) -> None:
         "--report", f"summary:{summary}", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
-    assert result.stdout.startswith("build.env:5:1: ENV001")
+    assert result.stdout.startswith("p/build.env:5:1: ENV001")  # from the working directory
     data = json.loads(sarif.read_text(encoding="utf-8"))
     assert [r["ruleId"] for r in data["runs"][0]["results"]] == ["ENV001", "ENV003"]
     assert data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "p/build.env"

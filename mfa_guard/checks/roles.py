@@ -85,6 +85,7 @@ def oaar_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
             companion=_apply_command(role.path),
             address=f"module.{role.module_name}",
             detail=f"module.{role.module_name} is the OrganizationAccountAccessRole of account {role.account}.",
+            plan_step=(step, len(flagged)),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Callable, Optional
 
 from mfa_guard.source import SourceFile
 
@@ -18,15 +19,18 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def unified_diff(before: SourceFile, after: SourceFile) -> str:
-    """The diff of one file; CR characters of CRLF files are kept in the lines as they are."""
+def unified_diff(before: SourceFile, after: SourceFile, shown: Optional[Callable[[str], str]] = None) -> str:
+    """The diff of one file; CR characters of CRLF files are kept in the lines as they are.
+
+    `shown` maps the project-relative path to the one printed (from the working directory, so
+    `git apply` works where the user stands).
+    """
     if before.text == after.text:
         return ""
-    chunks = difflib.unified_diff(
-        _lines(before.text), _lines(after.text), fromfile=f"a/{before.path}", tofile=f"b/{after.path}"
-    )
+    path = shown(before.path) if shown else before.path
+    chunks = difflib.unified_diff(_lines(before.text), _lines(after.text), fromfile=f"a/{path}", tofile=f"b/{path}")
     return "".join(chunks)
 
 
-def unified_diffs(pairs: Iterable[tuple[SourceFile, SourceFile]]) -> str:
-    return "".join(unified_diff(before, after) for before, after in sorted(pairs, key=lambda p: p[0].path))
+def unified_diffs(pairs: Iterable[tuple[SourceFile, SourceFile]], shown: Optional[Callable[[str], str]] = None) -> str:
+    return "".join(unified_diff(before, after, shown) for before, after in sorted(pairs, key=lambda p: p[0].path))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from mfa_guard.fix.fixer import FixResult
 from mfa_guard.fix.plan import Plan, Step
@@ -16,8 +16,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render_fix_summary(result: FixResult, written: Optional[Sequence[str]], verb: str = "Fixed") -> str:
-    """What was (or would be) applied, rejected, held; `written` None for --diff / --dry-run."""
+def render_fix_summary(
+    result: FixResult,
+    written: Optional[Sequence[str]],
+    verb: str = "Fixed",
+    shown: Optional[Callable[[str], str]] = None,
+) -> str:
+    """What was (or would be) applied, rejected, held; `written` None for --diff / --dry-run.
+
+    `shown` rewrites a companion command for the working directory (its `cd` paths).
+    """
     lines = []
     files = sorted(result.fixed)
     if result.applied:
@@ -40,7 +48,7 @@ def render_fix_summary(result: FixResult, written: Optional[Sequence[str]], verb
     companions = list(dict.fromkeys(a.companion for a in result.applied if a.companion))  # in the order applied
     if companions:
         lines.append("A file edit cannot do everything; then run:")
-        lines += [f"  {command}" for command in companions]
+        lines += [f"  {shown(command) if shown else command}" for command in companions]
     return "\n".join(lines) + "\n"
 
 

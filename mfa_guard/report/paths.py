@@ -16,16 +16,17 @@ from typing import Optional
 _CD = re.compile(r"""(^|&&\s*|;\s*|\bthen\s+)cd\s+('[^']*'|"(?:[^"\\]|\\.)*"|[^\s;&]+)""")
 
 
-def from_cwd(root: Path, relative: str, cwd: Optional[Path] = None) -> str:
+def from_cwd(root: Path, relative: str, cwd: Optional[Path] = None, always_relative: bool = False) -> str:
     """`relative` (POSIX, under `root`) as a path from `cwd` (default: the working directory).
 
     Inside the working directory it is a plain relative path (`infra/build.env`); elsewhere a
-    relative path with `..` while that is short, else absolute.
+    relative path with `..` while that is short, else absolute (unless `always_relative`: a
+    patch's paths must stay relative).
     """
     base = (cwd or Path.cwd()).resolve()
     target = root.resolve() / PurePosixPath(relative)
     shown = os.path.relpath(target, base)
-    if shown.startswith(os.pardir) and shown.count(os.pardir) > 2:
+    if not always_relative and shown.startswith(os.pardir) and shown.count(os.pardir) > 2:
         shown = str(target)
     return Path(shown).as_posix() if os.sep != "/" else shown
 

@@ -1,4 +1,4 @@
-"""`path:line:col: ID [name] message`, one finding per line, for editors and grep."""
+"""`path:line:col: ID [name] message`, one finding per line, for editors and grep; paths from the working directory."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import TextIO
 
 from mfa_guard.report import Report
 from mfa_guard.report.text import printable
+from mfa_guard.report.view import location
 
 
 def render(report: Report, stream: TextIO, color: bool = False) -> None:
     for f in report.findings:
-        line = f"{f.span.path}:{f.span.line}:{f.span.column}: {f.rule} [{f.name}] {f.message}"
+        line = f"{location(report, f)}: {f.rule} [{f.name}] {f.message}"
         stream.write(printable(line) + "\n")

@@ -43,6 +43,12 @@ def with_names(text: str, project: Optional[ProjectInfo]) -> str:
     return text
 
 
+def generation_fact(project: ProjectInfo) -> Optional[dict[str, Optional[str]]]:
+    """{"value", "reason"} of the Leverage CLI generation, when the project carries the fact."""
+    value = getattr(project, "generation", None)
+    return {"value": str(value), "reason": getattr(project, "generation_reason", None)} if value else None
+
+
 def generation(project: ProjectInfo) -> Optional[str]:
     """The Leverage CLI generation fact (`generation`, `generation_reason`) when the project carries it."""
     value = getattr(project, "generation", None)

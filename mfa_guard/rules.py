@@ -36,6 +36,7 @@ class Rule:
     rationale: str = ""
     companion: Optional[str] = None
     ignorable: bool = True
+    security: bool = False  # a security finding (SARIF `security` tag and security-severity)
     examples: Mapping[str, str] = field(default_factory=dict)
     references: tuple[str, ...] = ()
     source: str = ""  # the file it came from
@@ -202,6 +203,7 @@ def _rule(document: Mapping[str, Any], path: Path) -> Rule:
         rationale=(document.get("rationale") or "").strip(),
         companion=document.get("companion"),
         ignorable=document.get("ignorable", True),
+        security=document.get("security", False),
         examples=document.get("examples") or {},
         references=tuple(document.get("references") or ()),
         source=str(path),

@@ -1,0 +1,17 @@
+"""Where the project lives on the web: one constant, and the pages derived from it."""
+
+from __future__ import annotations
+
+from mfa_guard import __version__
+
+REPOSITORY_URL = "https://github.com/mfa-guard/mfa-guard"
+RULE_DOCS_DIR = "docs/rules"
+
+
+def release_tag(version: str = __version__) -> str:
+    return f"v{version}"
+
+
+def rule_doc_url(rule_id: str, version: str = __version__) -> str:
+    """The rule's generated page at the release's tag: what a SARIF viewer links to never changes under it."""
+    return f"{REPOSITORY_URL}/blob/{release_tag(version)}/{RULE_DOCS_DIR}/{rule_id}.md"

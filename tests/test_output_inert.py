@@ -28,7 +28,9 @@ def _no_runner_summary(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _hostile_report(count: int) -> Report:
-    findings = [finding("ENV001", f"{FORGED}/build.env", n, f"message {n} of {FORGED}") for n in range(1, count + 1)]
+    findings = [
+        finding("ENV001", f"{FORGED}/{n}/build.env", n, f"message {n} of {FORGED}") for n in range(1, count + 1)
+    ]
     return Report(findings, RULES, notes=(f"a note about {FORGED}",))
 
 

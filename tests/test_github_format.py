@@ -154,4 +154,4 @@ def test_cli_github_format_with_step_summary(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     first = result.stdout.splitlines()[0]
     assert first.startswith("::error file=infra/build.env,line=5,col=1,endLine=5,endColumn=8,title=ENV001 ")
-    assert "| error | `ENV001` env-export-prefix | `infra/build.env:5:1` | safe |" in summary.read_text()
+    assert "- `infra/build.env:5` (safe fix) `export MFA_ENABLED=...` in build.env" in summary.read_text()

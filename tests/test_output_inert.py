@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def test_log_line_neutralises_a_leading_command_and_legacy_syntax() -> None:
 
 
 def _html(text: str) -> str:
-    return MarkdownIt("commonmark").enable("table").render(text)
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
 
 
 def test_summary_escapes_names_and_messages() -> None:
@@ -67,14 +68,14 @@ def test_summary_escapes_names_and_messages() -> None:
         RULES,
         notes=(hostile,),
     )
-    text = markdown(report)
+    text = markdown(report, environ={})
     html = _html(text)
-    assert "<img" not in html and "<a " not in html
+    assert "<img" not in html
+    links = re.findall(r'<a href="([^"]*)"', html)
+    assert links and all(link.startswith("https://github.com/mfa-guard/mfa-guard/blob/") for link in links)
     assert "&lt;img" in html
-    # every finding row keeps its cell count: nothing split a cell or added a row
-    rows = [line for line in text.splitlines() if line.startswith(("| error | `", "| warning | `"))]
-    assert len(rows) == 2
-    assert html.count("<tr>") == 2 + 1 + 3 + 1  # findings + header, counts + header
+    # every finding stays one list item: nothing split it or added an element
+    assert html.count("<li>") == 2
 
 
 def test_markdown_helpers() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Optional, TextIO
 
 from mfa_guard.findings import Finding
-from mfa_guard.links import REPOSITORY_URL, rule_doc_url
+from mfa_guard.links import REPOSITORY_URL, has_page, rule_doc_url
 from mfa_guard.report import TOOL_NAME, Report
 from mfa_guard.report.locations import prefix, repo_path, source_root
 from mfa_guard.report.text import printable, utf8_bytes
@@ -37,12 +37,6 @@ def _help(rule: Rule, markdown: bool) -> str:
     return "\n".join(lines)
 
 
-def _builtin(rule: Rule) -> bool:
-    from mfa_guard.rules import builtin_rules_dir
-
-    return not rule.source or Path(rule.source).parent == builtin_rules_dir()
-
-
 def rule_descriptor(rule: Rule, version: str) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "tags": list(dict.fromkeys(("leverage", "mfa", _family(rule.id)))),  # unique, says the schema
@@ -62,7 +56,7 @@ def rule_descriptor(rule: Rule, version: str) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": properties,
     }
-    if _builtin(rule):  # a team's own rules have no page in this repository
+    if has_page(rule):  # a team's own rules have no page in this repository
         descriptor["helpUri"] = rule_doc_url(rule.id, version)
     return descriptor
 

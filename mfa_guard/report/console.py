@@ -39,16 +39,22 @@ class _Writer:
     def paint(self, text: str, style: str) -> str:
         return f"\x1b[{_CODES[style]}m{text}\x1b[0m" if self.color and text else text
 
-    def line(self, text: str, lead: str = "", style: Optional[str] = None, indent: str = INDENT) -> None:
-        """Print `text` (made printable), wrapped with a hanging indent; `lead` is painted by `style`."""
+    def line(
+        self, text: str, lead: str = "", style: Optional[str] = None, indent: str = INDENT, rest: Optional[str] = None
+    ) -> None:
+        """Print `text` (made printable), wrapped with a hanging indent; `lead` is painted by `style`,
+        everything after it by `rest` (each wrapped line on its own, so a pager keeps the colours)."""
         text = printable(text)
         lines = [text]
         if self.width and len(text) > self.width:
             lines = textwrap.wrap(
                 text, self.width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
             ) or [text]
-        if lead and style and lines[0].startswith(lead):
-            lines[0] = self.paint(lead, style) + lines[0][len(lead) :]
+        start = len(lead) if lead and style and lines[0].startswith(lead) else 0
+        if rest:
+            lines = [lines[0][:start] + self.paint(lines[0][start:], rest)] + [self.paint(x, rest) for x in lines[1:]]
+        if start:
+            lines[0] = self.paint(lead, style or "bold") + lines[0][start:]
         self.stream.write("\n".join(lines) + "\n")
 
 
@@ -121,7 +127,7 @@ def _findings(out: _Writer, report: Report, cwd: Optional[Path]) -> None:
         rule = rules.get(rule_id)
         if rule is None:
             continue
-        out.line(rule_footer(rule, count, report.project), rule_id, "bold")
+        out.line(rule_footer(rule, count, report.project), rule_id, "bold", rest="dim")
         if full and rule.rationale:
             for paragraph in rule.rationale.strip().split("\n\n"):
                 out.line(INDENT + " ".join(paragraph.split()), indent=INDENT)

@@ -127,7 +127,9 @@ def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
     results = [
         run_case("floor (read + 1 regex)", scale, runs, [PYTHON, str(HERE / "floor.py"), str(repo)], env),
         # Cold: no mfa-guard cache at all; only the parser tables, built once per install, are kept.
-        run_case("check, cold", scale, runs, check, env, before=clear("projects", "results", "rules.pickle")),
+        run_case(
+            "check, cold", scale, runs, check, env, before=clear("projects", "results", "rules.pickle", "rules.json")
+        ),
         run_case("check, warm", scale, runs, check, env),
         run_case("check, warm, one file edited", scale, runs, check, env, before=edit_one_file),
         run_case("check, warm, no results cache", scale, runs, check, env, before=clear("results")),

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from mfa_guard.engine import compose_message
-from mfa_guard.errors import UserError, read_user_file
+from mfa_guard.errors import UserError
 from mfa_guard.findings import Finding, Violation
 from mfa_guard.model import Project
 from mfa_guard.rules import Rule
 from mfa_guard.span import Span
 from mfa_guard.suppress import CI_SILENCED, ENVIRONMENT_DEPENDENT
+from mfa_guard.user_files import read_user_file, write_user_file
 
 CHECK = "stale_baseline_entries"
 VERSION = 1
@@ -86,10 +87,7 @@ def dump(project: Project, findings: Sequence[Finding], rules: Sequence[Rule]) -
 
 
 def write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BaselineError(f"{path}: $: cannot write: {exc.strerror}") from None
+    write_user_file(path, text, BaselineError)
 
 
 def load(path: Path) -> Baseline:

@@ -1,7 +1,9 @@
 """Content-addressed caches in the user's cache directory: parse results and validated rules.
 
-Each cache is one pickle file with a header naming the tool and parser versions; a file that is
-corrupt, truncated, foreign or from another version is ignored and rebuilt. Writes go to a
+Each cache is one JSON file (data only, never pickle: a planted cache file must not run code) whose
+first line names the tool, format, code fingerprint and parser version; it is compared before the
+body is decoded. A file that is corrupt, truncated, foreign or from another version is ignored and
+rebuilt. Writes go to a
 temporary file in the same directory and are renamed into place, so two processes at once can
 only race to write equally valid files.
 """
@@ -11,18 +13,22 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import os
-import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional
 
 from mfa_guard import __version__
+from mfa_guard.source import ReadProblem, read_bytes
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # 2: the header names the code fingerprint
+MAGIC = "mfa-guard-cache"
+FORMAT = 3  # 2: the header names the code fingerprint; 3: JSON data, no pickle
+MAX_CACHE_BYTES = 256 * 1024 * 1024  # a parse cache of a very large project; never /dev/zero
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -77,13 +83,28 @@ def code_fingerprint(package: str = PACKAGE_DIR) -> str:
     return digest(*entries)
 
 
-class PickleStore:
-    """A dict persisted as one pickle file, valid only for this tool's code and parser version."""
+class DataStore:
+    """A dict persisted as one JSON file, valid only for this tool's code and parser version.
 
-    def __init__(self, path: Optional[Path], scope: str) -> None:
+    The file is a header line, then the body. The header line is compared byte for byte with this
+    run's before anything else is decoded; entries are decoded (by `decode`, building only the
+    cached types) when first asked for. Nothing in a cache file can run code on load.
+    """
+
+    def __init__(
+        self,
+        path: Optional[Path],
+        scope: str,
+        encode: Callable[[Any], Any] = lambda value: value,
+        decode: Callable[[Any], Any] = lambda data: data,
+    ) -> None:
         self.path = path
-        self.header = (FORMAT, __version__, code_fingerprint(), parser_version(), scope)
-        self.entries: dict[str, Any] = self._load()
+        self.header = (
+            json.dumps([MAGIC, FORMAT, __version__, code_fingerprint(), parser_version(), scope]).encode() + b"\n"
+        )
+        self.encode, self.decode = encode, decode
+        self.raw: dict[str, Any] = self._load()  # entries as stored, decoded on first use
+        self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
         self.dirty = False
 
@@ -91,55 +112,75 @@ class PickleStore:
         if self.path is None:
             return {}
         try:
-            with self.path.open("rb") as stream:
-                header, entries = pickle.load(stream)
+            data = read_bytes(str(self.path), str(self.path), MAX_CACHE_BYTES)
         except FileNotFoundError:
             return {}
-        except Exception as exc:  # corrupt or foreign cache: ignore and rebuild
+        except (OSError, ReadProblem) as exc:
+            log.info("ignoring unreadable cache %s: %s", self.path, exc)
+            return {}
+        if not data.startswith(self.header):
+            return {}  # another version, format, scope or a foreign file: the body is never decoded
+        try:
+            entries = json.loads(data[len(self.header) :])
+        except (ValueError, RecursionError) as exc:  # corrupt or truncated: ignore and rebuild
             log.info("ignoring unreadable cache %s: %s", self.path, type(exc).__name__)
             return {}
-        if header != self.header or not isinstance(entries, dict):
-            return {}
-        return entries
+        return entries if isinstance(entries, dict) else {}
 
     def get(self, key: str) -> Any:
-        value = self.entries.get(key)
-        if value is not None:
+        if key in self.entries:
             self.used.add(key)
+            return self.entries[key]
+        if key not in self.raw:
+            return None
+        try:
+            value = self.decode(self.raw[key])
+        except Exception as exc:  # malformed data under a valid header: a miss, rebuilt
+            log.info("ignoring a malformed entry of cache %s: %s", self.path, type(exc).__name__)
+            del self.raw[key]
+            return None
+        self.entries[key] = value
+        self.used.add(key)
         return value
 
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
+        self.raw.pop(key, None)
         self.used.add(key)
         self.dirty = True
 
     def save(self) -> None:
         """Write what this run used (stale entries are dropped), atomically; never fail the run."""
-        if self.path is None or not (self.dirty or len(self.used) != len(self.entries)):
+        if self.path is None or not (self.dirty or len(self.used) != len(self.raw.keys() | self.entries.keys())):
             return
-        kept = {key: self.entries[key] for key in self.used}
         temporary: Optional[Path] = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            kept = {key: self.raw[key] if key in self.raw else self.encode(self.entries[key]) for key in self.used}
+            body = json.dumps(kept, separators=(",", ":"), check_circular=False).encode("ascii")
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
             temporary = Path(name)
             with os.fdopen(fd, "wb") as stream:
-                pickle.dump((self.header, kept), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(self.header)
+                stream.write(body)
             temporary.replace(self.path)
-        except (OSError, RecursionError, pickle.PicklingError) as exc:
+        except (OSError, RecursionError, TypeError, ValueError) as exc:  # TypeError: a value JSON cannot hold
             log.info("cannot write cache %s: %s", self.path, exc)
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     temporary.unlink()
 
 
-def project_store(cache_dir: Optional[Path], root: Path) -> PickleStore:
+def project_store(cache_dir: Optional[Path], root: Path) -> DataStore:
     """The parse cache of one project root."""
-    if cache_dir is None:
-        return PickleStore(None, "parse")
-    name = digest(str(root.resolve()))[:24]
-    return PickleStore(cache_dir / "projects" / f"{name}.pickle", "parse")
+    from mfa_guard.cache_codec import parse_result_from_data, parse_result_to_data
+
+    path = None if cache_dir is None else cache_dir / "projects" / f"{digest(str(root.resolve()))[:24]}.json"
+    return DataStore(path, "parse", parse_result_to_data, parse_result_from_data)
 
 
-def rules_store(cache_dir: Optional[Path]) -> PickleStore:
-    return PickleStore(cache_dir / "rules.pickle" if cache_dir is not None else None, "rules")
+def rules_store(cache_dir: Optional[Path]) -> DataStore:
+    from mfa_guard.cache_codec import rules_from_data, rules_to_data
+
+    path = cache_dir / "rules.json" if cache_dir is not None else None
+    return DataStore(path, "rules", rules_to_data, rules_from_data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -40,6 +41,16 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     logging.basicConfig(level=level, format="mfa-guard: %(levelname)s: %(message)s", stream=sys.stderr)
 
 
+def _tolerate_undecodable_names() -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates; printing one must show it
+    escaped, not end the run with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream: leave it alone
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(arguments)
@@ -51,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     _configure_logging(args.verbose, args.quiet)
+    _tolerate_undecodable_names()
     try:
         return int(args.run(args))
     except UserError as exc:

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 from mfa_guard.discover import git_top
-from mfa_guard.errors import UserError, read_user_file
+from mfa_guard.errors import UserError, shown
 from mfa_guard.rules import Rule
 from mfa_guard.selection import matches
+from mfa_guard.user_files import read_user_file, require_inside
 
 CONFIG_NAMES = (".mfa-guard.yaml", ".mfa-guard.yml")
 SCHEMA_PATH = Path(__file__).parent / "config.schema.json"
@@ -89,22 +90,22 @@ def load_config(root: Path, explicit: Optional[Path] = None, disabled: bool = Fa
     path = explicit if explicit is not None else find_config(root)
     if path is None:
         return Config()
-    return parse_config(path, read_user_file(path, ConfigError))
+    # A discovered (committed) config that is a symlink out of its directory is refused: a pull
+    # request must not make the tool read, and print parts of, a file outside the project.
+    return parse_config(path, read_user_file(path, ConfigError, None if explicit is not None else path.parent))
 
 
 def parse_config(path: Path, text: str) -> Config:
-    import yaml
+    from mfa_guard.parse.yamlfile import YamlSyntaxError, load_data
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}: $: not valid YAML{where}: {problem}") from None
+        data = load_data(text)
+    except YamlSyntaxError as exc:
+        raise ConfigError(f"{path}: $: not valid YAML (line {exc.line}, column {exc.column}): {exc.message}") from None
     if data is None:
         data = {}  # an empty file is a valid, empty configuration
     validate(path, data)
+    _check_globs(path, data.get("exclude", ()))
     base = path.parent
     return Config(
         path=path,
@@ -118,16 +119,36 @@ def parse_config(path: Path, text: str) -> Config:
         short_name=data.get("short_name"),
         rule_paths=tuple(_rule_path(path, base, i, p) for i, p in enumerate(data.get("rule_paths", ()))),
         require_reason=data.get("require_reason", True),
-        baseline=base / data["baseline"] if "baseline" in data else None,
+        baseline=_inside(path, base, "$.baseline", base / data["baseline"]) if "baseline" in data else None,
         ci=data.get("ci", False),
     )
 
 
+def _check_globs(path: Path, globs: Sequence[str]) -> None:
+    from mfa_guard.exclude import GlobError, compile_pattern
+
+    for position, glob in enumerate(globs):
+        try:
+            compile_pattern(glob)
+        except GlobError as exc:
+            raise ConfigError(f"{path}: $.exclude[{position}]: {str(exc).split(': ', 1)[1]}") from None
+
+
 def _rule_path(config: Path, base: Path, position: int, value: str) -> Path:
-    resolved = base / value
+    resolved = _inside(config, base, f"$.rule_paths[{position}]", base / value)
     if not resolved.is_file():
         raise ConfigError(f"{config}: $.rule_paths[{position}]: no such file: {resolved}")
     return resolved
+
+
+def _inside(config: Path, base: Path, where: str, target: Path) -> Path:
+    """Paths a config names stay inside its directory (the project): a committed config must not
+    make the tool read files elsewhere. Paths given on the command line are not bounded."""
+    try:
+        require_inside(target, base, ConfigError, where)
+    except ConfigError:
+        raise ConfigError(f"{config}: {where}: {target} is outside {base} (the project); not read") from None
+    return target
 
 
 def validate(path: Path, data: Any) -> None:
@@ -164,9 +185,9 @@ def describe(error: Any) -> tuple[str, str]:
     if kind == "enum":
         choices = [str(v) for v in error.validator_value]
         hint = _did_you_mean(str(instance), choices)
-        return f"expected one of {', '.join(choices)}, got {instance!r}{hint}", ""
+        return f"expected one of {', '.join(choices)}, got {shown(instance)}{hint}", ""
     if kind == "pattern":
-        return f"{instance!r} does not match {error.validator_value}", ""
+        return f"{shown(instance)} does not match {error.validator_value}", ""
     if kind == "minLength":
         return "must not be empty", ""
     return str(error.message), ""
@@ -189,10 +210,10 @@ def type_word(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"a string ({value!r})"
+        return f"a string ({shown(value)})"
     if value is None:
         return "null"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {shown(value)}"
 
 
 def check_selectors(config: Config, rules: Sequence[Rule]) -> None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from typing import Any
 
 
 class UserError(Exception):
     """Bad usage, configuration, rule files or an internal failure worth a clear message."""
 
 
-def read_user_file(path: Path, error: type[UserError]) -> str:
-    """The text of a file the user named (config, baseline, ...), or `error` as `file: $: reason`."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise error(f"{path}: $: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: $: not valid UTF-8") from None
+_PLAIN = re.compile(r"[A-Za-z0-9_.*!/-]{1,40}")
+
+
+def shown(value: Any) -> str:
+    """A short plain word or number as written; anything else (a URL with a token, a long line of
+    a file named by mistake) is not echoed."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return repr(value) if isinstance(value, str) and _PLAIN.fullmatch(value) else "a value that is not shown"

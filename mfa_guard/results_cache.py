@@ -18,13 +18,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from mfa_guard.cache import PickleStore, digest
+from mfa_guard.cache import DataStore, digest
+from mfa_guard.errors import UserError
 from mfa_guard.findings import Finding
 from mfa_guard.prepare import Prepared
 from mfa_guard.project_info import ProjectInfo, project_info
 from mfa_guard.source import ReadProblem, SourceFile, read_bytes
+from mfa_guard.user_files import read_user_bytes
 
 if TYPE_CHECKING:
     from mfa_guard.analysis import Analysis
@@ -70,8 +72,8 @@ def settings_key(prepared: Prepared) -> Optional[str]:
     baseline = ""
     if options.baseline is not None:
         try:
-            baseline = hashlib.sha256(options.baseline.read_bytes()).hexdigest()
-        except OSError:
+            baseline = hashlib.sha256(read_user_bytes(options.baseline, UserError)).hexdigest()
+        except UserError:
             return None
     index = prepared.index
     listing = (index.files, sorted(index.aliases.items()), index.disabled_layers, index.problems)
@@ -105,13 +107,36 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _store(cache_dir: Path, root: Path) -> PickleStore:
+def _store(cache_dir: Path, root: Path) -> DataStore:
     """One file per project root: it holds the latest entry only (save() keeps what was used)."""
     name = digest(str(root))[:24]
-    return PickleStore(cache_dir / "results" / f"{name}.pickle", "results")
+    return DataStore(cache_dir / "results" / f"{name}.json", "results", entry_to_data, entry_from_data)
 
 
-def _lookup(store: PickleStore, key: str, base: str) -> Optional[Outcome]:
+Entry = tuple[dict[str, bytes], Outcome]
+
+
+def entry_to_data(entry: Entry) -> Any:
+    from mfa_guard.cache_codec import finding_to_data, project_info_to_data
+
+    recorded, result = entry
+    return {
+        "files": {relpath: value.hex() for relpath, value in recorded.items()},
+        "findings": [finding_to_data(f) for f in result.findings],
+        "project": project_info_to_data(result.project),
+        "baselined": result.baselined,
+    }
+
+
+def entry_from_data(data: Any) -> Entry:
+    from mfa_guard.cache_codec import finding_from_data, project_info_from_data
+
+    recorded = {str(relpath): bytes.fromhex(value) for relpath, value in data["files"].items()}
+    findings = tuple(finding_from_data(f) for f in data["findings"])
+    return recorded, Outcome(findings, project_info_from_data(data["project"]), int(data["baselined"]))
+
+
+def _lookup(store: DataStore, key: str, base: str) -> Optional[Outcome]:
     entry = store.get(key)
     if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], dict)):
         return None

@@ -66,9 +66,13 @@ def load_rules(
     from mfa_guard.cache import digest, rules_store
 
     store = rules_store(cache_dir)
+    from mfa_guard.user_files import read_user_file
+
     try:
         key = digest(
-            *(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files, *extra_files])
+            *(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files]),
+            # team files: regular files only, size-capped (a FIFO named with --rules must not hang)
+            *(f"{p}\0{read_user_file(p, RuleFileError)}" for p in extra_files),
         )
     except (OSError, UnicodeDecodeError):
         return _load_and_validate(directory, files, extra_files, trust_stamp)
@@ -149,14 +153,22 @@ def _validator(schema_path: Path) -> Any:
 
 def _rules_of(path: Path, validator: Optional[_LazyValidator], builtin: bool) -> Iterable[tuple[str, Rule]]:
     """`validator` None: a stamped built-in file, validated when the release was stamped."""
-    import yaml
+    from mfa_guard.user_files import read_user_file
 
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as exc:
-        raise RuleFileError(f"{path}: $: cannot read: {exc.strerror}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RuleFileError(f"{path}: $: not valid YAML: {exc}") from None
+    text = read_user_file(path, RuleFileError)  # a regular file, size-capped (paths: see config.py)
+    if builtin:
+        import yaml
+
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # shipped, trusted
+    else:
+        from mfa_guard.parse.yamlfile import YamlSyntaxError, load_data
+
+        try:
+            data = load_data(text)  # no aliases: a team file must not expand into a billion laughs
+        except YamlSyntaxError as exc:
+            raise RuleFileError(
+                f"{path}: $: not valid YAML (line {exc.line}, column {exc.column}): {exc.message}"
+            ) from None
     documents = data.get("rules") if isinstance(data, dict) and "rules" in data and not builtin else [data]
     if not isinstance(documents, list):
         raise RuleFileError(f"{path}: $.rules: must be a list of rules")
@@ -194,7 +206,11 @@ def _each_error(where: str, errors: list[Any]) -> list[tuple[str, str]]:
     for group in by_key.values():
         error = _most_specific(group)
         location = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        result.append((location, str(error.message)))
+        message = str(error.message)
+        if isinstance(error.instance, str) and (not list(error.absolute_path) or len(error.instance) > 80):
+            # a whole file that is not a rule (a token file named by mistake), or a long line: not echoed
+            message = message.replace(repr(error.instance), "a value that is not shown")
+        result.append((location, message))
     return result
 
 

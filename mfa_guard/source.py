@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 
 from mfa_guard.span import LineIndex
@@ -77,21 +78,40 @@ def read_source(root: str | os.PathLike[str], relpath: str) -> SourceFile:
     return SourceFile(relpath, abspath, text, bom, detect_newline(text))
 
 
-def read_bytes(abspath: str, relpath: str) -> bytes:
-    """One open, one fstat, one read; the size limit is checked on the file that is read (ReadProblem)."""
-    fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+def read_bytes(abspath: str, relpath: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """One open, one fstat, one read; the size limit is checked on the file that is read (ReadProblem).
+
+    O_NONBLOCK and the fstat check: a FIFO or device (a committed symlink to /dev/zero) is refused
+    as "not a regular file" instead of hanging the run or filling memory.
+    """
+    fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
-        size = os.fstat(fd).st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadProblem(f"{relpath}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadProblem(f"{relpath}: not a regular file ({_kind(info.st_mode)}); not read")
+        size = info.st_size
+        if size > limit:
+            raise ReadProblem(f"{relpath}: {size} bytes is larger than the {limit} byte limit; not read")
         data = os.read(fd, size + 1)
         if len(data) != size:  # grew, shrank or a short read since fstat: read on to EOF, bounded
             chunks = [data]
-            while (chunk := os.read(fd, 65536)) and sum(map(len, chunks)) <= MAX_FILE_BYTES:
+            while (chunk := os.read(fd, 65536)) and sum(map(len, chunks)) <= limit:
                 chunks.append(chunk)
             data = b"".join(chunks)
     finally:
         os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise ReadProblem(f"{relpath}: {len(data)} bytes is larger than the {MAX_FILE_BYTES} byte limit; not read")
+    if len(data) > limit:
+        raise ReadProblem(f"{relpath}: {len(data)} bytes is larger than the {limit} byte limit; not read")
     return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"

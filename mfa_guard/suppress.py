@@ -18,7 +18,7 @@ from mfa_guard.findings import Finding, Fix, Violation
 from mfa_guard.fix.edits import delete_line, replace_span
 from mfa_guard.model import Project
 from mfa_guard.rules import Rule, find_rule
-from mfa_guard.suppress_parse import Suppression, scan_project
+from mfa_guard.suppress_parse import Suppression, quoted_target, scan_project, shown_target, shown_until
 
 CHECK = "suppression_problems"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -58,13 +58,13 @@ def problems_of(suppression: Suppression, rules: Sequence[Rule], settings: Suppr
     """Why a suppression is invalid (empty: valid)."""
     if suppression.error is not None:
         return [f"malformed: {suppression.error}"]
-    problems = [f"unknown rule {t!r}" for t in suppression.targets if find_rule(rules, t) is None]
+    problems = [f"unknown rule {quoted_target(t)}" for t in suppression.targets if find_rule(rules, t) is None]
     if settings.require_reason and not suppression.reason:
         problems.append('no reason="..." (require_reason is on)')
     if suppression.until is not None:
         until = _date(suppression.until)
         if until is None:
-            problems.append(f"until={suppression.until} is not a date (YYYY-MM-DD)")
+            problems.append(f"until={shown_until(suppression.until)} is not a date (YYYY-MM-DD)")
         elif until < settings.today:
             problems.append(f"expired on {until.isoformat()}")
     return problems
@@ -186,7 +186,7 @@ class _Pass:
             span=suppression.span,
             fix=fix if rule.fix != "manual" else None,
             companion=rule.companion,
-            address=f"suppression:{suppression.scope}[{','.join(suppression.targets)}]",
+            address=f"suppression:{suppression.scope}[{','.join(map(shown_target, suppression.targets))}]",
         )
 
 

@@ -17,6 +17,29 @@ _HEAD = re.compile(r"\s*(?P<kind>[A-Za-z-]*)\s*(?:\[(?P<targets>[^\]]*)\])?")
 _FIELD = re.compile(r"\s+(?P<key>[A-Za-z_]+)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s\"']+)")
 _TARGET = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 KINDS = {"ignore": "line", "ignore-file": "file"}
+# What a message may quote from a suppression comment: text shaped like a rule id or name. The
+# rest of a malformed comment is described by position only (it may hold a pasted secret).
+_DATE_LIKE = re.compile(r"[0-9./-]{1,12}")
+_QUOTABLE = re.compile(r"[A-Z]{2,5}[0-9]{3}|[a-z]{1,20}(?:-[a-z]{1,20}){0,5}")
+
+
+def quotable(text: str) -> bool:
+    return _QUOTABLE.fullmatch(text) is not None
+
+
+def shown_target(text: str) -> str:
+    """A rule list entry for a listing or an address: as written when rule-shaped, else `?`."""
+    return text if quotable(text) else "?"
+
+
+def shown_until(text: str) -> str:
+    """An `until=` value for a message: as written when date-shaped, else `...`."""
+    return text if _DATE_LIKE.fullmatch(text) else "..."
+
+
+def quoted_target(text: str) -> str:
+    """`text` quoted when it looks like a rule id or name, else only its length."""
+    return repr(text) if quotable(text) else f"a {len(text)}-character word (not shown)"
 
 
 @dataclass(frozen=True)
@@ -91,23 +114,39 @@ def _parse_body(body: str) -> tuple[str, tuple[str, ...], Optional[tuple[int, in
     kind, raw_targets = head.group("kind"), head.group("targets")
     expected = "expected ignore[RULES] or ignore-file[RULES]"
     if kind not in KINDS:
-        return kind, (), None, {}, f"unknown directive {kind!r}: {expected}" if kind else expected
+        unknown = f"unknown directive {quoted_target(kind)}: {expected}"
+        return kind, (), None, {}, unknown if kind else expected
     if raw_targets is None:
         return kind, (), None, {}, f"no rule list: {expected}"
     targets = tuple(t.strip() for t in raw_targets.split(","))
     bad = [t for t in targets if not _TARGET.fullmatch(t)]
     if bad:
-        return kind, (), None, {}, f"{bad[0]!r} is not a rule id or name" if bad[0] else "empty rule in the list"
+        number = targets.index(bad[0]) + 1
+        return (
+            kind,
+            (),
+            None,
+            {},
+            f"rule {number} of the list is not a rule id or name" if bad[0] else "empty rule in the list",
+        )
     fields: dict[str, str] = {}
     rest, position = body[head.end() :].rstrip(), 0
     while position < len(rest):
         match = _FIELD.match(rest, position)
         if match is None:
-            return kind, targets, None, fields, f"unexpected text {rest[position:].strip()!r}"
+            tail = rest[position:]
+            column = head.end() + position + len(tail) - len(tail.lstrip()) + 1
+            return kind, targets, None, fields, f"unexpected text at character {column} after `mfa-guard:` (not shown)"
         key = match.group("key")
         if key not in ("reason", "until") or key in fields:
             problem = "repeated" if key in fields else "unknown"
-            return kind, targets, None, fields, f'{problem} field {key!r} (fields: reason="...", until=YYYY-MM-DD)'
+            return (
+                kind,
+                targets,
+                None,
+                fields,
+                f'{problem} field {quoted_target(key)} (fields: reason="...", until=YYYY-MM-DD)',
+            )
         fields[key] = _unquote(match.group("value"))
         position = match.end()
     return kind, targets, (head.start("targets"), head.end("targets")), fields, None

@@ -125,7 +125,11 @@ def test_plain_output_is_exact(two_findings: Path) -> None:
     result = run_cli("check", ".", "--format", "plain", "--color", "always", cwd=two_findings)
     assert result.returncode == 1
     assert result.stdout == expected_line("ENV001", "build.env:2:1", "`export PROJECT=...` in build.env") + (
-        expected_line("ENV003", "build.env:5:1", "MFA_ENABLED is set again on line 6, which wins (MFA_ENABLED=true)")
+        expected_line(
+            "ENV003",
+            "build.env:5:1",
+            "MFA_ENABLED is set again on line 6, which wins (MFA_ENABLED is assigned on lines 5 and 6)",
+        )
     )
 
 

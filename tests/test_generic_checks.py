@@ -432,3 +432,13 @@ def test_fix_guarded_applies_the_literal(project: Callable[[str], Path], tmp_pat
     text = (root / ROLES).read_text(encoding="utf-8")
     assert "role_requires_mfa    = true" in text and "role_requires_mfa    = false" not in text
     assert run(root, path).findings == []
+
+
+@pytest.mark.parametrize("key", ["AWS_SESSION_TOKEN", "AWS_SESSION", "aws_access_key_id", "MY_SESSION"])
+def test_session_and_aws_access_values_are_not_echoed(project: Callable[[str], Path], tmp_path: Path, key: str) -> None:
+    """Issue 16 #14: team-rule secret-name detection missed `session`, `aws_access`, `AWS_SESSION`."""
+    root = project("p1")
+    env = root / "build.env"
+    env.write_text(env.read_text(encoding="utf-8") + f"{key}=plantedvalue42\n", encoding="utf-8")
+    (finding,) = run(root, write_rules(tmp_path, env_rule(key=key, pattern="x"))).findings
+    assert "plantedvalue42" not in finding.message and "a value that is not shown" in finding.message

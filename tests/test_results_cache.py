@@ -17,7 +17,7 @@ from mfa_guard import cache as cache_module
 from mfa_guard.analysis import analyse
 from mfa_guard.cli import main
 from mfa_guard.prepare import Options, prepare
-from mfa_guard.results_cache import Outcome, outcome
+from mfa_guard.results_cache import Outcome, entry_from_data, outcome
 from tests.conftest import deny_open, run_cli
 from tests.fixture_tree import all_cases, build_case
 from tests.test_cache import TEAM_RULE
@@ -221,8 +221,9 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(project, cache_dir, full_runs, ca
     root = project("p1")
     expected = check(root, capsys)
     path = results_file(cache_dir)
-    header, entries = pickle.loads(path.read_bytes())
-    path.write_bytes(pickle.dumps((header, dict.fromkeys(entries, ({"build.env": b"x"}, "not an outcome")))))
+    header, _, body = path.read_bytes().partition(b"\n")  # the JSON data format (issue 16)
+    entries = json.loads(body)
+    path.write_bytes(header + b"\n" + json.dumps({key: {"files": {}, "findings": 7} for key in entries}).encode())
     assert check(root, capsys) == expected
     assert len(full_runs) == 2
 
@@ -277,8 +278,8 @@ def test_a_second_cli_run_says_it_used_the_cache(project, tmp_path) -> None:
 def test_outcome_is_what_is_stored(project, cache_dir) -> None:
     root = project("p0")
     result = outcome(prepare(Options(path=root)))
-    _header, entries = pickle.loads(results_file(cache_dir).read_bytes())
-    ((recorded, stored),) = entries.values()
+    _header, _, body = results_file(cache_dir).read_bytes().partition(b"\n")
+    ((recorded, stored),) = [entry_from_data(data) for data in json.loads(body).values()]
     assert isinstance(stored, Outcome) and stored == result
     assert "build.env" in recorded and "management/config/backend.tfvars" in recorded
     assert "management/us-east-1/base-tf-backend/main.tf" not in recorded, "never read, so not an input"

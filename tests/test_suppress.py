@@ -109,20 +109,31 @@ def test_build_env_comments() -> None:
     ("comment", "error"),
     [
         ("# mfa-guard: ignroe[ENV001]", "unknown directive 'ignroe': expected ignore[RULES] or ignore-file[RULES]"),
+        (
+            "# mfa-guard: AKIAPLANTED[ENV001]",
+            "unknown directive a 11-character word (not shown): expected ignore[RULES] or ignore-file[RULES]",
+        ),
         ("# mfa-guard:", "expected ignore[RULES] or ignore-file[RULES]"),
         ("# mfa-guard: ignore ENV001", "no rule list: expected ignore[RULES] or ignore-file[RULES]"),
         ("# mfa-guard: ignore[ENV001", "no rule list: expected ignore[RULES] or ignore-file[RULES]"),
         ("# mfa-guard: ignore[]", "empty rule in the list"),
         ("# mfa-guard: ignore[ENV001,]", "empty rule in the list"),
-        ("# mfa-guard: ignore[ENV 001]", "'ENV 001' is not a rule id or name"),
+        ("# mfa-guard: ignore[ENV 001]", "rule 1 of the list is not a rule id or name"),
+        ("# mfa-guard: ignore[ENV001, s3cr3t=x]", "rule 2 of the list is not a rule id or name"),
         ('# mfa-guard: ignore[ENV001] reson="x"', "unknown field 'reson' (fields: reason=\"...\", until=YYYY-MM-DD)"),
         (
             '# mfa-guard: ignore[ENV001] reason="a" reason="b"',
             "repeated field 'reason' (fields: reason=\"...\", until=YYYY-MM-DD)",
         ),
-        ('# mfa-guard: ignore[ENV001] reason="x" because', "unexpected text 'because'"),
-        ('# mfa-guard: ignore[ENV001] reason="unclosed', "unexpected text 'reason=\"unclosed'"),
-        ('# mfa-guard: ignore[ENV001]reason="x"', "unexpected text 'reason=\"x\"'"),
+        (
+            '# mfa-guard: ignore[ENV001] reason="x" because',
+            "unexpected text at character 28 after `mfa-guard:` (not shown)",
+        ),
+        (
+            '# mfa-guard: ignore[ENV001] reason="unclosed',
+            "unexpected text at character 17 after `mfa-guard:` (not shown)",
+        ),
+        ('# mfa-guard: ignore[ENV001]reason="x"', "unexpected text at character 16 after `mfa-guard:` (not shown)"),
     ],
 )
 def test_malformed_directives(comment: str, error: str) -> None:
@@ -232,7 +243,7 @@ INVALID = [
     ('ignore[ENV001] reason="x" until=2026-11-23', "expired on 2026-11-23"),
     ('ignore[ENV001] reason="x" until=2027-02-30', "until=2027-02-30 is not a date (YYYY-MM-DD)"),
     ('ignore[ENV001] reason="x" until=27-03-31', "until=27-03-31 is not a date (YYYY-MM-DD)"),
-    ('ignore[ENV001] reason="x" until=tomorrow', "until=tomorrow is not a date (YYYY-MM-DD)"),
+    ('ignore[ENV001] reason="x" until=tomorrow', "until=... is not a date (YYYY-MM-DD)"),  # free text is not echoed
     ('ignore[ENV001,ENV999] reason="x"', "unknown rule 'ENV999'"),
     ('ignore[ENV001,no-such-rule] reason="x"', "unknown rule 'no-such-rule'"),
     ("ignre[ENV001]", "malformed: unknown directive 'ignre': expected ignore[RULES] or ignore-file[RULES]"),
@@ -405,3 +416,26 @@ def test_suppressions_command(project: Callable[[str], Path], capsys: pytest.Cap
 def test_suppressions_command_without_any(project: Callable[[str], Path], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["suppressions", str(project("p0"))]) == 0
     assert capsys.readouterr().out == "No suppressions.\n"
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        '# mfa-guard: ignore[ENV001] reason="x" wJalrXUtnFEMIK7MDENGbPxRfiCY',
+        "# mfa-guard: ignore[ENV001] wJalrXUtnFEMIK7MDENGbPxRfiCY",
+        "# mfa-guard: wJalrXUtnFEMIK7MDENGbPxRfiCY",
+        "# mfa-guard: ignore[wJalrXUtnFEMIK7MDENGbPxRfiCY]",
+        "# mfa-guard: ignore[ENV001, wJalrXUtnFEMIK7MDENGbPxRfiCY=1]",
+        "# mfa-guard: ignore[ENV001] wJalrXUtnFEMIK7MDENGbPxRfiCY=1",
+        '# mfa-guard: ignore[ENV001] reason="x" until=wJalrXUtnFEMIK7MDENGbPxRfiCY',
+    ],
+)
+def test_sup001_never_echoes_the_rest_of_the_comment(project: Callable[[str], Path], comment: str) -> None:
+    """Issue 16 #7: SUP001 echoed the rest of a malformed suppression comment."""
+    root = project("p1")
+    env = root / "build.env"
+    env.write_text(env.read_text(encoding="utf-8") + comment + "\n", encoding="utf-8")
+    analysis = analyse(Options(path=root, select=("SUP001",)))
+    assert analysis.findings
+    for finding in analysis.findings:
+        assert "wJalrXUtnFEMIK7MDENGbPxRfiCY" not in finding.message + str(finding.address)

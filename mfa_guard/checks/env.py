@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from typing import Optional
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
+from mfa_guard.checks.env_duplicate import duplicate_key
 from mfa_guard.checks.wiring import flag_blocker
 from mfa_guard.findings import Fix, TextEdit, Violation
-from mfa_guard.fix.edits import delete_line, replace_span
-from mfa_guard.parse.dotenv import EnvEntry, EnvFile
+from mfa_guard.fix.edits import replace_span
+from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.phase import at_least
 
 MFA_KEY = "MFA_ENABLED"
@@ -64,29 +65,6 @@ def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
                 value_fix,
                 address=f"{env.path}:{MFA_KEY}",
             )
-
-
-def duplicate_key(ctx: CheckContext) -> Iterator[Violation]:
-    keys = ctx.params.get("keys")
-    for env in ctx.project.build_envs:
-        source = ctx.project.sources[env.path]
-        seen: dict[str, list[EnvEntry]] = {}
-        for entry in env.entries:
-            if keys is None or entry.key in keys:
-                seen.setdefault(entry.key, []).append(entry)
-        for key, entries in seen.items():
-            if len(entries) < 2:
-                continue
-            last = entries[-1]
-            edits = tuple(delete_line(earlier.line_span, source) for earlier in entries[:-1])
-            fix = Fix("safe", edits, f"keep only the last (effective) {key} assignment")
-            for earlier in entries[:-1]:
-                yield Violation(
-                    earlier.line_span,
-                    f"{key} is set again on line {last.line_span.line}, which wins ({key}={last.raw_value})",
-                    fix,
-                    address=f"{env.path}:{key}",
-                )
 
 
 def flag_missing(ctx: CheckContext) -> Iterator[Violation]:

@@ -8,19 +8,19 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Callable, Optional, Union
 
+from mfa_guard.checks import timed_regex
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import replace_span
 from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.parse.hcl_types import Attribute, Block, Expr
+from mfa_guard.secret_names import shown as shown_value
 from mfa_guard.span import Span
 
 Scalar = Union[bool, int, float, str]
 
 # Only these files are parsed as HCL for a glob, so `**` never turns a GPG key into a syntax error.
 HCL_SUFFIXES = (".tf", ".tfvars", ".hcl", ".tfvars.example")
-# Values of keys/attributes with such names are never echoed (messages never carry secrets).
-_SECRET_NAME = re.compile(r"(?i)secret|password|passwd|token|credential|private|(^|_)key$")
 _GLOB_PART = re.compile(r"\*\*/|\*\*|\*|\?|[^*?]+")
 
 
@@ -57,10 +57,6 @@ def hcl_file_predicate(rule_params: Iterable[Mapping[str, Any]]) -> Callable[[st
     return lambda path: path.endswith(HCL_SUFFIXES) and matches_any(path, globs)
 
 
-def _shown(name: str, text: str) -> str:
-    return "a value that is not shown" if _SECRET_NAME.search(name) else text
-
-
 def _literal_text(value: Scalar) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -90,11 +86,11 @@ def _block_matches(block: Block, params: Mapping[str, Any]) -> bool:
     if block.type != params["block_type"]:
         return False
     label = params.get("block_label")
-    if label is not None and not re.search(label, ".".join(block.labels)):
+    if label is not None and not timed_regex.search(label, ".".join(block.labels)):
         return False
     for name, pattern in (params.get("where") or {}).items():
         attribute = block.body.get(name)
-        if attribute is None or not re.search(pattern, _expression_text(attribute)):
+        if attribute is None or not timed_regex.search(pattern, _expression_text(attribute)):
             return False
     return True
 
@@ -113,9 +109,14 @@ def attribute_must_equal(ctx: CheckContext) -> Iterator[Violation]:
             yield from _attribute_violations(params, body.get(name), path, start, name)
             continue
         for block in body.blocks:
-            if _block_matches(block, params):
-                address = ".".join((block.type, *block.labels))
-                head = source.index.span(path, block.span.start, block.open_brace_end)
+            address = ".".join((block.type, *block.labels))
+            head = source.index.span(path, block.span.start, block.open_brace_end)
+            try:
+                matched = _block_matches(block, params)
+            except timed_regex.PatternProblem as exc:
+                yield Violation(head, f"{address} in {path}: {exc}", address=address)
+                continue
+            if matched:
                 yield from _attribute_violations(params, block.body.get(name), f"{address} in {path}", head, address)
 
 
@@ -130,7 +131,7 @@ def _attribute_violations(
         return
     if _equal(attribute.value, wanted) is not False:
         return
-    shown = _shown(name, attribute.value.text)
+    shown = shown_value(name, attribute.value.text)
     fix = Fix("guarded", (replace_span(attribute.value.span, expected),), f"set {name} = {expected}")
     yield Violation(attribute.value.span, f"{what} sets {name} = {shown}, expected {expected}", fix, address=address)
 
@@ -143,7 +144,7 @@ def _env_files(ctx: CheckContext) -> Sequence[EnvFile]:
 
 
 def env_key_must_match(ctx: CheckContext) -> Iterator[Violation]:
-    key, pattern = ctx.params["key"], re.compile(ctx.params["pattern"])
+    key, pattern = ctx.params["key"], ctx.params["pattern"]
     for env in _env_files(ctx):
         entry = env.effective(key)
         address = f"{env.path}:{key}"
@@ -153,9 +154,15 @@ def env_key_must_match(ctx: CheckContext) -> Iterator[Violation]:
                 span = ctx.project.sources[env.path].index.span(env.path, 0, 0)
                 yield Violation(span, f"{env.path} does not set {key}", address=address)
             continue
-        if entry.value is None or pattern.fullmatch(entry.value):
+        if entry.value is None:
             continue  # an unresolved ${X} interpolation is never guessed
-        shown = _shown(key, repr(entry.raw_value) if entry.raw_value else "empty")
+        try:
+            if timed_regex.fullmatch(pattern, entry.value):
+                continue
+        except timed_regex.PatternProblem as exc:
+            yield Violation(entry.line_span, f"{key} in {env.path}: {exc}", address=address)
+            continue
+        shown = shown_value(key, repr(entry.raw_value) if entry.raw_value else "empty")
         yield Violation(
             entry.value_span if entry.raw_value else entry.line_span,
             f"{key} is {shown} in {env.path}, which does not match {ctx.params['pattern']!r}",

@@ -10,7 +10,7 @@ from typing import TextIO
 from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, add_output_arguments, analysis_options, emit, exit_code
 from mfa_guard.errors import UserError
-from mfa_guard.fix.diff import unified_diffs
+from mfa_guard.fix.diff import MASKED_NOTE, unified_diffs
 from mfa_guard.fix.facts import load_facts
 from mfa_guard.fix.fixer import DEFAULT_MAX_PASSES, FixPolicy, FixResult, compute_fixes
 from mfa_guard.fix.plan import TARGETS, build_plan
@@ -93,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
         pairs = [(result.originals[path], source) for path, source in result.fixed.items()]
         root = result.analysis.project.root
         if args.diff:
-            sys.stdout.write(unified_diffs(pairs, lambda path: from_cwd(root, path, always_relative=True)))
+            diff, masked = unified_diffs(pairs, lambda path: from_cwd(root, path, always_relative=True))
+            sys.stdout.write(diff)
+            if masked:
+                notes.write(MASKED_NOTE.format(count=masked))
         else:
             sys.stdout.write(_dry_run_json(result) if args.format == "json" else render_dry_run(result))
         notes.write(render_fix_summary(result, None, verb="Would fix", shown=lambda c: rebase_cd(c, root)))
@@ -108,9 +111,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(result: FixResult) -> list[str]:
-    from mfa_guard.fix.write import write_files
+    from mfa_guard.fix.write import remove_leftovers, write_files
 
     assert result.analysis is not None
+    project = result.analysis.project
+    directories = {project.root, *((project.root / path).parent for path in project.sources)}
+    for leftover in remove_leftovers(directories):
+        sys.stderr.write(f"mfa-guard: removed {leftover.name}, a temporary file left by an interrupted run\n")
     if not result.fixed:
         return []
-    return write_files(result.analysis.project.root, list(result.fixed.values()))
+    return write_files(project.root, list(result.fixed.values()), result.originals)

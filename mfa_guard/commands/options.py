@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import os
 import sys
 from pathlib import Path
@@ -186,11 +187,12 @@ def emit(report: Report, args: argparse.Namespace) -> None:
     )
     renderer(args.format)(report, sys.stdout, use_color(args.color, sys.stdout))
     for fmt, path in targets:
-        try:
-            with path.open("w", encoding="utf-8") as stream:
-                renderer(fmt)(report, stream, False)
-        except OSError as exc:
-            raise UserError(f"--report {fmt}:{path}: cannot write: {exc.strerror}") from None
+        # Never through a symlink: a pull request can commit `mfa-guard.sarif -> ~/.bashrc`.
+        from mfa_guard.user_files import write_user_file
+
+        stream = io.StringIO()
+        renderer(fmt)(report, stream, False)
+        write_user_file(path, stream.getvalue(), UserError, f"--report {fmt}:{path}")
 
 
 def exit_code(findings: list[Finding], args: argparse.Namespace, fail_on: Optional[str] = None) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, analysis_options
 from mfa_guard.suppress import Use
+from mfa_guard.suppress_parse import shown_target, shown_until
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,10 +25,10 @@ def row(use: Use) -> dict[str, Any]:
         "path": s.path,
         "line": s.line,
         "scope": s.scope,
-        "rule": use.rule or use.target,
-        "written": use.target,
+        "rule": use.rule or shown_target(use.target),
+        "written": shown_target(use.target),  # free text of a comment is never echoed
         "reason": s.reason,
-        "until": s.until,
+        "until": shown_until(s.until) if s.until else None,
         "status": use.status,
         "detail": use.detail,
         "hits": use.hits,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Optional
 
-from mfa_guard.cache import PickleStore, digest
+from mfa_guard.cache import DataStore, digest
 from mfa_guard.discover import FileIndex
 from mfa_guard.model import ParseProblem
 from mfa_guard.parse.dotenv import EnvEntry, EnvFile, parse_env
@@ -19,7 +19,7 @@ class Reader:
     def __init__(
         self,
         index: FileIndex,
-        cache: Optional[PickleStore] = None,
+        cache: Optional[DataStore] = None,
         overlay: Optional[Mapping[str, SourceFile]] = None,
     ) -> None:
         self.index = index

@@ -12,7 +12,10 @@ from typing import Any, Optional
 from mfa_guard.errors import UserError
 from mfa_guard.local.model import AwsFile, AwsSection, LayerInit, LocalState
 from mfa_guard.model import Project
+from mfa_guard.source import ReadProblem, read_bytes
+from mfa_guard.user_files import inside
 
+SAFE_SHORT_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")  # looser than Leverage's [a-z]{2,4}, never a path
 MAX_BYTES = 1024 * 1024  # AWS files and backend state files are a few kilobytes
 _HEADER = re.compile(r"^[ \t]*\[([^\]\r\n]*)\]", re.M)
 # A section that configparser must never treat as special (AWS files have no DEFAULT section).
@@ -22,6 +25,12 @@ _NO_DEFAULT = "\x00mfa-guard-no-default\x00"
 def default_aws_dir(short_name: Optional[str]) -> Path:
     if not short_name:
         raise UserError("cannot tell the project short name, so not where its AWS files are: pass --aws-dir DIR")
+    if not SAFE_SHORT_NAME.fullmatch(short_name):
+        # It comes from committed files: `../../.ssh` or a newline must never become a path.
+        raise UserError(
+            f"the project short name {short_name!a} is not a plain name (Leverage uses ^[a-z]{{2,4}}$), "
+            "so it is not used as a directory under ~/.aws: fix it or pass --aws-dir DIR"
+        )
     return Path.home() / ".aws" / short_name
 
 
@@ -70,11 +79,11 @@ def _read_text(path: Path) -> str:
     try:
         if path.is_dir():
             raise _Unusable("is a directory, not a file")
-        if path.stat().st_size > MAX_BYTES:
-            raise _Unusable(f"larger than {MAX_BYTES} bytes; not read")
-        data = path.read_bytes()
+        data = read_bytes(str(path), "", MAX_BYTES)  # a regular file only: no FIFO, device, /dev/zero
     except FileNotFoundError:
         raise
+    except ReadProblem as exc:
+        raise _Unusable(str(exc).removeprefix(": ")) from None
     except OSError as exc:
         raise _Unusable(f"cannot read ({os.strerror(exc.errno or 0) or type(exc).__name__})") from None
     try:
@@ -134,6 +143,9 @@ def load_inits(project: Project) -> tuple[tuple[LayerInit, ...], tuple[str, ...]
             relpath = f"{layer}/.terraform/terraform.tfstate"
             path = project.root / relpath
             if not path.is_file():
+                continue
+            if not inside(path, project.root):
+                problems.append(f"{relpath}: resolves outside the project (a symlink leading out); not read")
                 continue
             try:
                 data = json.loads(_read_text(path))

@@ -67,23 +67,24 @@ def parse_hcl(source: SourceFile) -> HclDocument:
 
 
 def _raise_syntax(source: SourceFile, line: int, column: int, exc: Exception) -> HclDocument:
+    """The token's kind and position, never its text: it may be a pasted secret (issue 16)."""
     token = getattr(exc, "token", None)
+    line = min(line, source.text.count("\n") + 1)
     if token is not None and getattr(token, "type", "") == "$END":
         detail = "unexpected end of file (unclosed block, string or bracket?)"
     elif token is not None:
-        detail = f"unexpected {_describe(str(token))}"
+        detail = f"unexpected {_describe(str(getattr(token, 'type', '')), str(token))} at line {line}, column {column}"
     else:
         char = getattr(exc, "char", None)
-        detail = f"unexpected character {char!r}" if char else "invalid syntax"
-    line = min(line, source.text.count("\n") + 1)
+        what = _describe("character", char) if isinstance(char, str) else "character"
+        detail = f"unexpected {what} at line {line}, column {column}"
     raise HclSyntaxError(f"HCL syntax error: {detail}", line, column)
 
 
-def _describe(token: str) -> str:
-    token = token.strip()
-    if not token:
-        return "end of line"
-    return repr(token[:40])
+def _describe(kind: str, token: str) -> str:
+    from mfa_guard.parse.hcl_tokens import describe_token
+
+    return describe_token(kind, token)
 
 
 class _Converter:

@@ -88,3 +88,62 @@ def test_companion_commands_are_printed(project, cli: Runner) -> None:
 def test_nothing_to_fix_is_said_and_exit_zero(project, cli: Runner) -> None:
     code, out, _ = cli("fix", str(project("p2")), "--format", "plain")
     assert (code, out) == (0, "Nothing to fix.\n")
+
+
+SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYzzSECRETzz00"
+KEY_ID = "AKIAPLANTEDKEY000042"
+
+
+def test_diff_masks_secret_values_in_removed_and_context_lines_and_says_so(project, cli: Runner) -> None:
+    """Issue 16 #8: `fix --diff` printed secret lines (removed and context) that messages hide."""
+    root: Path = project("p1")
+    env = root / "build.env"
+    text = env.read_text()
+    env.write_text(
+        f"AWS_SESSION_TOKEN=session-{SECRET[:12]}\nAWS_SECRET_ACCESS_KEY={SECRET}  # old\n"
+        + text.replace(
+            "MFA_ENABLED=true",
+            f"export MFA_ENABLED=true\nAWS_SECRET_ACCESS_KEY='{SECRET[::-1]}'\nDB_PASSWORD={SECRET[5:]}",
+        )
+        + f"NOTE=see {KEY_ID}\n"
+    )
+    outputs = root / OUTPUTS
+    outputs.write_text(
+        outputs.read_text().replace("sensitive   = true", f'sensitive   = false\n  password = "{SECRET}x"', 1)
+    )
+    _code, out, err = cli("fix", str(root), "--diff")
+    assert "-export MFA_ENABLED=true\n" in out and "+MFA_ENABLED=true\n" in out  # the diff is still there
+    for planted in (SECRET, SECRET[::-1], SECRET[:12], KEY_ID, SECRET[5:25]):
+        assert planted not in out and planted not in err
+    assert "\n-AWS_SECRET_ACCESS_KEY='***'\n" in out  # a removed line (ENV003's fix)
+    assert "\n DB_PASSWORD=***\n" in out  # a context line
+    assert '  password = "***"' in out
+    [note] = [line for line in err.splitlines() if "shown as `***`" in line]
+    assert note.startswith("mfa-guard: ") and "do not apply as printed" in note
+
+
+def test_diff_without_secrets_has_no_mask_note(project, cli: Runner) -> None:
+    root: Path = project("p1")
+    env = root / "build.env"
+    env.write_text(env.read_text().replace("MFA_ENABLED=true", "export MFA_ENABLED=true"))
+    _code, out, err = cli("fix", str(root), "--diff")
+    assert "+MFA_ENABLED=true" in out and "***" not in out and "shown as" not in err
+
+
+@pytest.mark.parametrize(
+    ("line", "hcl", "expected"),
+    [
+        ('  password = "hunter2"\n', True, '  password = "***"\n'),
+        ("  password = var.db_password\n", True, "  password = var.db_password\n"),  # an expression, no secret
+        ("  max_session_duration = 43200\n", True, "  max_session_duration = 43200\n"),
+        ("AWS_SESSION_TOKEN=abc # c\n", False, "AWS_SESSION_TOKEN=*** # c\n"),
+        ("export VAULT_TOKEN='x y'\n", False, "export VAULT_TOKEN='***'\n"),
+        ("aws_access_key_id = ASIAY34FZKBOKMUTVV7A\n", False, "aws_access_key_id = ***\n"),
+        ("MFA_ENABLED=true\n", False, "MFA_ENABLED=true\n"),
+        ("PASSWORD=\n", False, "PASSWORD=\n"),
+    ],
+)
+def test_mask_line(line: str, hcl: bool, expected: str) -> None:
+    from mfa_guard.fix.diff import mask_line
+
+    assert mask_line(line, hcl)[0] == expected

@@ -1,0 +1,254 @@
+"""What the caches store, as plain JSON data: explicit converters for each cached type.
+
+A cache file is data only: loading it builds these dataclasses from lists, strings and numbers,
+never runs code (no pickle). Lists, not objects, keep the files compact; spans inside a parsed
+document omit the path (it is the document's). A decoder given data of the wrong shape raises
+(TypeError, ValueError, KeyError...): the store treats that as a miss.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from mfa_guard.findings import Finding, Fix, TextEdit
+from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument, Item
+from mfa_guard.project_info import AccountInfo, ProjectInfo
+from mfa_guard.rules import Rule
+from mfa_guard.span import Span
+
+Data = Any  # JSON values: None, bool, int, float, str, list, dict
+ParseResult = Union[HclDocument, tuple[str, int, int]]  # a document, or a syntax error (message, line, column)
+
+
+# --- spans --------------------------------------------------------------------------------------
+
+
+def span_to_data(span: Span, path: Optional[str] = None) -> Data:
+    position = [span.line, span.column, span.end_line, span.end_column, span.start, span.end]
+    return position if span.path == path else [span.path, *position]
+
+
+def span_from_data(data: Data, path: Optional[str] = None) -> Span:
+    # The hot path of a warm run (every value has a span): no per-field conversion. The store only
+    # reads files from a directory that is the user's own, behind an exact header; a wrong arity
+    # still raises here and is a miss.
+    if len(data) == 6:
+        if path is None:
+            raise ValueError("a span without a path outside a document")
+        return Span(path, *data)
+    return Span(*data)
+
+
+# --- parsed HCL documents (the parse cache) -----------------------------------------------------
+
+
+def parse_result_to_data(result: ParseResult) -> Data:
+    if isinstance(result, HclDocument):
+        return {"path": result.path, "body": _body_to(result.body, result.path)}
+    message, line, column = result
+    return {"error": [message, line, column]}
+
+
+def parse_result_from_data(data: Data) -> ParseResult:
+    if "error" in data:
+        message, line, column = data["error"]
+        return (str(message), int(line), int(column))
+    path = str(data["path"])
+    return HclDocument(path, _body_from(data["body"], path))
+
+
+def _body_to(body: Body, path: str) -> Data:
+    return [[_attribute_to(a, path) for a in body.attributes], [_block_to(b, path) for b in body.blocks]]
+
+
+def _body_from(data: Data, path: str) -> Body:
+    attributes, blocks = data
+    return Body(tuple(_attribute_from(a, path) for a in attributes), tuple(_block_from(b, path) for b in blocks))
+
+
+def _attribute_to(attribute: Attribute, path: str) -> Data:
+    return [
+        attribute.name,
+        span_to_data(attribute.name_span, path),
+        _expr_to(attribute.value, path),
+        span_to_data(attribute.span, path),
+    ]
+
+
+def _attribute_from(data: Data, path: str) -> Attribute:
+    name, name_span, value, span = data
+    return Attribute(name, span_from_data(name_span, path), _expr_from(value, path), span_from_data(span, path))
+
+
+def _block_to(block: Block, path: str) -> Data:
+    return [
+        block.type,
+        list(block.labels),
+        _body_to(block.body, path),
+        span_to_data(block.span, path),
+        block.open_brace_end,
+        block.close_brace_start,
+    ]
+
+
+def _block_from(data: Data, path: str) -> Block:
+    kind, labels, body, span, open_end, close_start = data
+    return Block(kind, tuple(labels), _body_from(body, path), span_from_data(span, path), open_end, close_start)
+
+
+def _expr_to(expr: Expr, path: str) -> Data:
+    data = [expr.kind, expr.text, span_to_data(expr.span, path), expr.value]
+    if expr.items:
+        data.append([_item_to(item, path) for item in expr.items])
+    return data
+
+
+def _expr_from(data: Data, path: str) -> Expr:
+    if len(data) == 4:
+        kind, text, span, value = data
+        return Expr(kind, text, span_from_data(span, path), value)
+    kind, text, span, value, items = data
+    return Expr(kind, text, span_from_data(span, path), value, tuple(_item_from(item, path) for item in items))
+
+
+def _item_to(item: Item, path: str) -> Data:
+    key_span = span_to_data(item.key_span, path) if item.key_span is not None else None
+    return [item.key, key_span, _expr_to(item.value, path)]
+
+
+def _item_from(data: Data, path: str) -> Item:
+    key, key_span, value = data
+    return Item(key, None if key_span is None else span_from_data(key_span, path), _expr_from(value, path))
+
+
+# --- validated rules (the rules cache) ----------------------------------------------------------
+
+
+def rules_to_data(rules: list[Rule]) -> Data:
+    return [
+        [
+            r.id,
+            r.name,
+            r.severity,
+            r.summary,
+            r.why,
+            r.target,
+            r.fix,
+            r.check,
+            dict(r.params),
+            r.rationale,
+            r.companion,
+            r.ignorable,
+            dict(r.examples),
+            list(r.references),
+            r.source,
+            r.security,
+        ]
+        for r in rules
+    ]
+
+
+def rules_from_data(data: Data) -> list[Rule]:
+    rules = []
+    for entry in data:
+        (rule_id, name, severity, summary, why, target, fix, check) = map(str, entry[:8])
+        params, rationale, companion, ignorable, examples, references, source, security = entry[8:16]
+        if not (
+            isinstance(params, dict)
+            and isinstance(examples, dict)
+            and isinstance(ignorable, bool)
+            and isinstance(security, bool)
+        ):
+            raise TypeError("malformed rule entry")
+        rules.append(
+            Rule(
+                rule_id,
+                name,
+                severity,
+                summary,
+                why,
+                target,
+                fix,
+                check,
+                params,
+                rationale=str(rationale),
+                companion=None if companion is None else str(companion),
+                ignorable=ignorable,
+                security=security,
+                examples={str(k): str(v) for k, v in examples.items()},
+                references=tuple(str(reference) for reference in references),
+                source=str(source),
+            )
+        )
+    return rules
+
+
+# --- findings and project facts (the results cache) ---------------------------------------------
+
+
+def finding_to_data(finding: Finding) -> Data:
+    fix = finding.fix
+    fix_data = None
+    if fix is not None:
+        edits = [[e.path, e.start, e.end, e.text] for e in fix.edits]
+        fix_data = [fix.applicability, edits, fix.description, fix.blocked_by]
+    return [
+        finding.rule,
+        finding.name,
+        finding.severity,
+        finding.message,
+        span_to_data(finding.span),
+        fix_data,
+        finding.companion,
+        finding.address,
+        finding.detail,
+        None if finding.plan_step is None else list(finding.plan_step),
+    ]
+
+
+def finding_from_data(data: Data) -> Finding:
+    rule, name, severity, message, span, fix_data, companion, address, detail, plan_step = data
+    fix = None
+    if fix_data is not None:
+        applicability, edits, description, blocked_by = fix_data
+        fix = Fix(
+            str(applicability),
+            tuple(TextEdit(str(p), int(s), int(e), str(t)) for p, s, e, t in edits),
+            str(description),
+            _optional_str(blocked_by),
+        )
+    return Finding(
+        str(rule),
+        str(name),
+        str(severity),
+        str(message),
+        span_from_data(span),
+        fix,
+        _optional_str(companion),
+        _optional_str(address),
+        _optional_str(detail),
+        None if plan_step is None else (int(plan_step[0]), int(plan_step[1])),
+    )
+
+
+def project_info_to_data(info: ProjectInfo) -> Data:
+    accounts = [[a.directory, a.name, a.is_management] for a in info.accounts]
+    return [str(info.root), info.short_name, info.mode, info.phase, info.target_phase, info.common_path, accounts]
+
+
+def project_info_from_data(data: Data) -> ProjectInfo:
+    root, short_name, mode, phase, target_phase, common_path, accounts = data
+    return ProjectInfo(
+        Path(str(root)),
+        _optional_str(short_name),
+        str(mode),
+        str(phase),
+        str(target_phase),
+        _optional_str(common_path),
+        tuple(AccountInfo(str(d), str(n), bool(m)) for d, n, m in accounts),
+    )
+
+
+def _optional_str(value: Data) -> Optional[str]:
+    return None if value is None else str(value)

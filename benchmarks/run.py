@@ -2,13 +2,16 @@
 
     .venv/bin/python benchmarks/run.py [--runs 7] [--scales 1,10] [--checkov PATH] [--markdown FILE]
 
-Generates the repositories (benchmarks/generated/, seeded), then for each scale measures the
-floor (benchmarks/floor.py), `mfa-guard check` cold (no mfa-guard cache; the parser tables, built
-once per install, are kept), warm (caches filled, nothing changed), warm after editing one
-backend.tfvars (results cache miss, one file parsed again), warm without the results cache (every
-file read and the whole project analysed from cached parses), the pre-commit hook path,
-`mfa-guard fix --diff`, and `mfa-guard --version`, each as a separate process, and prints each
-case's ratio to the floor measured in the same run.
+Generates the repositories (benchmarks/generated/, seeded: the 1x and 10x landing zones and the
+real-size tree of real_tree.py), then for each tree measures the floor (benchmarks/floor.py) and
+`mfa-guard check` on a fresh machine (an empty cache directory before every run, as on a new CI
+runner; the parser tables ship with the package, and the run fails if any table file appears), and
+for the 1x/10x zones also cold (mfa-guard's caches removed), warm (caches filled, nothing changed),
+warm after editing one backend.tfvars (results cache miss, one file parsed again), warm without the
+results cache, the pre-commit hook path, `mfa-guard fix --diff` and `mfa-guard --version`; the
+bundled example gets the floor and the fresh-machine case. Each case is a separate process; each is
+given as a ratio to the floor of its tree measured in the same run. checkov (--checkov) runs on the
+1x zone and the real-size tree.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
+from real_tree import count, generate_real  # noqa: E402
 
 PYTHON = sys.executable
 MFA_GUARD = [str(Path(PYTHON).parent / "mfa-guard")]  # the console script, as users run it
@@ -44,7 +49,7 @@ class Sample:
 @dataclass
 class Result:
     case: str
-    scale: int
+    scale: str  # the tree: "example", "1x", "10x", "real"
     samples: list[Sample]
 
     def median(self, attribute: str) -> float:
@@ -69,7 +74,7 @@ def measure(command: list[str], env: dict[str, str], cwd: Optional[Path] = None)
 
 def run_case(
     name: str,
-    scale: int,
+    scale: str,
     runs: int,
     command: list[str],
     env: dict[str, str],
@@ -99,12 +104,56 @@ def precommit_repo(repo: Path) -> Path:
     return repo
 
 
-def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
-    repo = generate(HERE / "generated" / f"scale-{scale}", scale, seed=7)
-    cache = HERE / "generated" / f"cache-{scale}"
+def environment(cache: Path) -> dict[str, str]:
     # Measure what users get: an installed package runs from bytecode, so no PYTHONDONTWRITEBYTECODE.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(MFA_GUARD_CACHE_DIR=str(cache), NO_COLOR="1")
+    return env
+
+
+def fresh_machine(label: str, repo: Path, runs: int) -> Result:
+    """`check` with an empty cache directory before every run; fails if parser tables get built."""
+    cache = HERE / "generated" / f"fresh-cache-{label}"
+
+    def empty() -> None:
+        if cache.exists():
+            tables = [p for p in cache.rglob("*") if "lalr" in p.name or "hcl2" in p.name]
+            if tables:
+                raise SystemExit(f"parser tables were written on a fresh machine: {tables}")
+            shutil.rmtree(cache)
+        cache.mkdir(parents=True)
+
+    check = [*MFA_GUARD, "check", str(repo), "--format", "plain", "--exit-zero"]
+    result = run_case("check, fresh machine", label, runs, check, environment(cache), before=empty)
+    empty()
+    return result
+
+
+def bench_tree(label: str, repo: Path, runs: int, checkov: Optional[str]) -> list[Result]:
+    """The example and the real-size tree: the floor, a fresh machine, and checkov on the real one."""
+    env = environment(HERE / "generated" / f"cache-{label}")
+    results = [
+        run_case("floor (read + 1 regex)", label, runs, [PYTHON, str(HERE / "floor.py"), str(repo)], env),
+        fresh_machine(label, repo, runs),
+    ]
+    if label == "real":
+        check = [*MFA_GUARD, "check", str(repo), "--format", "plain", "--exit-zero"]
+        results.append(run_case("check, warm", label, runs, check, env))
+        if checkov:
+            results.append(run_checkov(label, repo, runs, checkov, env))
+    return results
+
+
+def run_checkov(label: str, repo: Path, runs: int, checkov: str, env: dict[str, str]) -> Result:
+    command = [checkov, "-d", str(repo), "--quiet", "--compact", "--skip-download"]  # offline, as mfa-guard
+    return run_case("checkov", label, max(1, runs // 3), command, env)
+
+
+def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
+    label = f"{scale}x"
+    repo = generate(HERE / "generated" / f"scale-{scale}", scale, seed=7)
+    cache = HERE / "generated" / f"cache-{scale}"
+    env = environment(cache)
     cache.mkdir(parents=True, exist_ok=True)
 
     def clear(*patterns: str) -> Callable[[], None]:
@@ -125,14 +174,13 @@ def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
 
     check = [*MFA_GUARD, "check", str(repo), "--format", "plain", "--exit-zero"]
     results = [
-        run_case("floor (read + 1 regex)", scale, runs, [PYTHON, str(HERE / "floor.py"), str(repo)], env),
-        # Cold: no mfa-guard cache at all; only the parser tables, built once per install, are kept.
-        run_case(
-            "check, cold", scale, runs, check, env, before=clear("projects", "results", "rules.pickle", "rules.json")
-        ),
-        run_case("check, warm", scale, runs, check, env),
-        run_case("check, warm, one file edited", scale, runs, check, env, before=edit_one_file),
-        run_case("check, warm, no results cache", scale, runs, check, env, before=clear("results")),
+        run_case("floor (read + 1 regex)", label, runs, [PYTHON, str(HERE / "floor.py"), str(repo)], env),
+        fresh_machine(label, repo, runs),
+        # Cold: mfa-guard's caches removed (parse results, validated rules, check results).
+        run_case("check, cold", label, runs, check, env, before=clear("projects", "results", "rules.*")),
+        run_case("check, warm", label, runs, check, env),
+        run_case("check, warm, one file edited", label, runs, check, env, before=edit_one_file),
+        run_case("check, warm, no results cache", label, runs, check, env, before=clear("results")),
     ]
     edited.write_text(original, encoding="utf-8")
     if scale == 1:
@@ -140,7 +188,7 @@ def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
         results.append(
             run_case(
                 "pre-commit hook",
-                scale,
+                label,
                 runs,
                 [PYTHON, "-m", "pre_commit", "run", "mfa-guard", "--all-files"],
                 env,
@@ -148,19 +196,11 @@ def bench_scale(scale: int, runs: int, checkov: Optional[str]) -> list[Result]:
             )
         )
         results.append(
-            run_case("fix --diff", scale, runs, [*MFA_GUARD, "fix", str(repo), "--diff", "--exit-zero"], env)
+            run_case("fix --diff", label, runs, [*MFA_GUARD, "fix", str(repo), "--diff", "--exit-zero"], env)
         )
-        results.append(run_case("--version", scale, runs, [*MFA_GUARD, "--version"], env))
+        results.append(run_case("--version", label, runs, [*MFA_GUARD, "--version"], env))
         if checkov:
-            results.append(
-                run_case(
-                    "checkov",
-                    scale,
-                    max(1, runs // 3),
-                    [checkov, "-d", str(repo), "--quiet", "--compact", "--skip-download"],  # offline, as mfa-guard
-                    env,
-                )
-            )
+            results.append(run_checkov(label, repo, runs, checkov, env))
     return results
 
 
@@ -173,7 +213,7 @@ def table(results: list[Result]) -> str:
     for r in results:
         ratio = r.median("wall") / floors[r.scale]
         lines.append(
-            f"| {r.scale}x | {r.case} | {r.median('wall'):.3f} | {ratio:.1f}x | {r.median('cpu'):.3f} | {max(s.rss_mib for s in r.samples):.1f} |"
+            f"| {r.scale} | {r.case} | {r.median('wall'):.3f} | {ratio:.1f}x | {r.median('cpu'):.3f} | {max(s.rss_mib for s in r.samples):.1f} |"
         )
     return "\n".join(lines)
 
@@ -196,9 +236,12 @@ def main() -> int:
     parser.add_argument("--checkov", help="path to a checkov executable in its own environment")
     parser.add_argument("--markdown", type=Path, help="also write the results table to this file")
     args = parser.parse_args()
-    results: list[Result] = []
+    results = bench_tree("example", REPO / "examples" / "leverage-project", args.runs, None)
     for scale in (int(s) for s in args.scales.split(",")):
         results += bench_scale(scale, args.runs, args.checkov)
+    real = generate_real(HERE / "generated" / "real", seed=11)
+    print(f"real-size tree: {count(real)} .tf/.tfvars files", file=sys.stderr)
+    results += bench_tree("real", real, args.runs, args.checkov)
     text = f"Machine: {machine()}\nRuns per case: {args.runs} (median)\n\n{table(results)}\n"
     print(text)
     if args.markdown:

@@ -3,6 +3,7 @@ then apply inline suppressions and the baseline. Shared by every command."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,9 +15,11 @@ from mfa_guard.checks.generic import hcl_file_predicate
 from mfa_guard.config import Config
 from mfa_guard.engine import evaluate
 from mfa_guard.findings import Finding
+from mfa_guard.generation import from_local_config
 from mfa_guard.load.project import DEFAULT_OUTPUT_FILTER, LoadOptions, load_project
 from mfa_guard.local.model import LocalState
 from mfa_guard.model import Project
+from mfa_guard.phase import infer_state
 from mfa_guard.prepare import Options, Prepared, prepare
 from mfa_guard.rules import Rule
 from mfa_guard.source import SourceFile
@@ -57,6 +60,8 @@ def analyse_prepared(prepared: Prepared, overlay: Optional[Mapping[str, SourceFi
         management_account=options.management_account,
         short_name=options.short_name,
         target_phase=options.target_phase,
+        leverage_cli=options.leverage_cli,
+        leverage_cli_from=options.leverage_cli_from,
         output_filter=output_filter(rules),
         cache_dir=prepared.cache_dir,
         extra_hcl=hcl_file_predicate(rule.params for rule in rules if REGISTRY[rule.check].generic),
@@ -68,8 +73,20 @@ def analyse_prepared(prepared: Prepared, overlay: Optional[Mapping[str, SourceFi
         from mfa_guard.local.load import load_local
 
         local = load_local(project, options.aws_dir)
+        project = with_local_generation(project, local, options.target_phase)
     findings = evaluate(project, rules, Settings(ci=options.ci, local=local))
     return _accountable(options, prepared.config, project, prepared.all_rules, rules, findings, local)
+
+
+def with_local_generation(project: Project, local: LocalState, target_phase: Optional[str]) -> Project:
+    """`--local`: when the repository cannot tell the CLI generation, the profiles it wrote can."""
+    if project.state.cli.known or local.config.sections is None:
+        return project
+    sections = local.config.sections
+    found = from_local_config(sections, [name for name, section in sections.items() if section.get("role_arn")])
+    if found is None:
+        return project
+    return dataclasses.replace(project, state=infer_state(project, target_phase, found))
 
 
 def _accountable(

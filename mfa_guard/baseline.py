@@ -21,7 +21,7 @@ from mfa_guard.findings import Finding, Violation
 from mfa_guard.model import Project
 from mfa_guard.rules import Rule
 from mfa_guard.span import Span
-from mfa_guard.suppress import CI_SILENCED, ENVIRONMENT_DEPENDENT
+from mfa_guard.suppress import environment_dependent
 from mfa_guard.user_files import read_user_file, write_user_file
 
 CHECK = "stale_baseline_entries"
@@ -174,13 +174,13 @@ def _stale(
     """Left-over entries of rules that ran (or that no longer exist): nothing matches them."""
     all_ids = {r.id for r in rules}
     ran = {r.id for r in enabled}
-    silenced = CI_SILENCED if ci else ()
+    by_id = {r.id: r for r in rules}
     result = []
     for entry, line in zip(baseline.entries, baseline.lines):
         if known[entry] <= 0:
             continue
         unknown = entry.rule not in all_ids
-        checked = entry.rule in ran and not entry.rule.startswith(ENVIRONMENT_DEPENDENT) and entry.rule not in silenced
+        checked = entry.rule in ran and not environment_dependent(by_id.get(entry.rule), ci)
         if unknown or checked:
             known[entry] -= 1
             result.append((entry, line))

@@ -234,11 +234,22 @@ def finding_from_data(data: Data) -> Finding:
 
 def project_info_to_data(info: ProjectInfo) -> Data:
     accounts = [[a.directory, a.name, a.is_management] for a in info.accounts]
-    return [str(info.root), info.short_name, info.mode, info.phase, info.target_phase, info.common_path, accounts]
+    return [
+        str(info.root),
+        info.short_name,
+        info.mode,
+        info.phase,
+        info.target_phase,
+        info.common_path,
+        accounts,
+        info.leverage_cli,
+        info.leverage_cli_reason,
+        info.status,
+    ]
 
 
 def project_info_from_data(data: Data) -> ProjectInfo:
-    root, short_name, mode, phase, target_phase, common_path, accounts = data
+    root, short_name, mode, phase, target_phase, common_path, accounts, leverage_cli, cli_reason, status = data
     return ProjectInfo(
         Path(str(root)),
         _optional_str(short_name),
@@ -247,6 +258,9 @@ def project_info_from_data(data: Data) -> ProjectInfo:
         str(target_phase),
         _optional_str(common_path),
         tuple(AccountInfo(str(d), str(n), bool(m)) for d, n, m in accounts),
+        None if leverage_cli is None else int(leverage_cli),
+        str(cli_reason),
+        status if isinstance(status, dict) else None,
     )
 
 

@@ -46,6 +46,7 @@ class Config:
     target_phase: Optional[str] = None
     management_account: Optional[str] = None
     short_name: Optional[str] = None
+    leverage_cli: Optional[int] = None  # 2 | 3; None: inferred
     rule_paths: tuple[Path, ...] = ()  # resolved against the config file's directory
     require_reason: bool = True
     baseline: Optional[Path] = None  # resolved against the config file's directory
@@ -117,6 +118,7 @@ def parse_config(path: Path, text: str) -> Config:
         target_phase=data.get("target_phase"),
         management_account=data.get("management_account"),
         short_name=data.get("short_name"),
+        leverage_cli=data.get("leverage_cli"),
         rule_paths=tuple(_rule_path(path, base, i, p) for i, p in enumerate(data.get("rule_paths", ()))),
         require_reason=data.get("require_reason", True),
         baseline=_inside(path, base, "$.baseline", base / data["baseline"]) if "baseline" in data else None,

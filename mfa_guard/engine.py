@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from mfa_guard.checks import REGISTRY
 from mfa_guard.checks.base import CheckContext, Settings
@@ -32,7 +33,13 @@ def evaluate(project: Project, rules: Sequence[Rule], settings: Settings | None 
         except Exception as exc:
             raise CheckCrashed(f"rule {rule.id} ({rule.check}) failed: {type(exc).__name__}: {exc}") from exc
         for violation in violations:
-            fix = violation.fix if rule.fix != "manual" else None
+            # The rule file says the fix class: a check cannot emit another (a precondition not yet
+            # met is `blocked_by`, not a different class).
+            fix = (
+                None
+                if rule.fix == "manual" or violation.fix is None
+                else replace(violation.fix, applicability=rule.fix)
+            )
             findings.append(
                 Finding(
                     rule=rule.id,

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from mfa_guard.generation import UNKNOWN, CliGeneration
+from mfa_guard.guide.facts import mfa_truth
+from mfa_guard.guide.records import NO_RECORDS, Records
 from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument
 from mfa_guard.parse.yamlfile import YamlValue
@@ -99,20 +102,8 @@ class Role:
 
     @property
     def mfa_state(self) -> str:
-        """true | false | absent (module default: true upstream) | unknown (an expression).
-
-        A quoted "true"/"false" is converted to the bool by Terraform (the variable is a bool), so
-        it is that bool, not an unknown. `null` stays unknown: since Terraform 1.1 it does not
-        select the default, it fails the module's condition."""
-        attribute = self.requires_mfa
-        if attribute is None:
-            return "absent"
-        if attribute.value.kind == "string" and attribute.value.value in ("true", "false"):
-            return str(attribute.value.value)
-        value = literal_bool(attribute)
-        if value is None:
-            return "unknown"
-        return "true" if value else "false"
+        """true | false | absent | null | expression: the guide's one rule (guide/facts.py)."""
+        return mfa_truth(self.requires_mfa)
 
 
 @dataclass(frozen=True)
@@ -197,6 +188,7 @@ class State:
     target_phase: str  # p0 | p1 | p2 | sso | unknown
     target_from_config: bool = False
     markers: tuple[str, ...] = ()  # human-readable facts the phase was inferred from
+    cli: CliGeneration = UNKNOWN  # which Leverage CLI reads the files (decides what MFA_ENABLED means)
 
 
 @dataclass(frozen=True)
@@ -217,6 +209,7 @@ class Project:
     problems: tuple[ParseProblem, ...]
     files: tuple[str, ...]
     state: State = field(default_factory=lambda: State("iam", False, "p0", "p0"))
+    records: Records = NO_RECORDS  # applies and confirmations a person recorded (never inferred)
 
     @property
     def short_name(self) -> Optional[str]:

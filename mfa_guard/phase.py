@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Optional
 
+from mfa_guard.generation import UNKNOWN, CliGeneration, configured, from_build_env
+from mfa_guard.guide.facts import mfa_flag_on, truth_requires_mfa
 from mfa_guard.model import Account, Project, State
+from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.profiles import ProfileName, parse_profile
 
 PHASES = ("p0", "p1", "p2")
@@ -25,10 +29,20 @@ def sso_enabled(project: Project) -> bool:
     return False
 
 
-def mfa_enabled(project: Project) -> bool:
+def mfa_enabled(project: Project, cli: CliGeneration = UNKNOWN) -> bool:
+    """Does the root build.env turn the CLI's MFA step on (in the terms of its generation)?"""
     env = project.root_env
     entry = env.effective("MFA_ENABLED") if env is not None else None
-    return entry is not None and entry.value == "true"
+    if entry is not None and entry.value is None:
+        return False  # an unresolved interpolation: never guessed (see _flag_unresolved)
+    return mfa_flag_on(entry.value if entry is not None else None, cli)
+
+
+def cli_generation(envs: Iterable[EnvFile], number: Optional[int] = None, where: str = "") -> CliGeneration:
+    """Configured (option or .mfa-guard.yaml) first, else the build.env markers."""
+    if number is not None:
+        return configured(number, where or ".mfa-guard.yaml")
+    return from_build_env((env.path, entry.key, entry.key_span.line) for env in envs for entry in env.entries)
 
 
 def _flag_unresolved(project: Project) -> bool:
@@ -48,8 +62,7 @@ def oaar_requires_mfa(project: Project) -> dict[str, Optional[bool]]:
     result: dict[str, Optional[bool]] = {}
     for role in project.roles:
         if role.kind == "oaar" and not role.oidc:
-            state = role.mfa_state
-            result[role.account] = None if state == "unknown" else state in ("true", "absent")
+            result[role.account] = truth_requires_mfa(role.mfa_state)
     return result
 
 
@@ -63,16 +76,17 @@ def mode_unknown(project: Project) -> bool:
     return attribute is not None and not attribute.value.is_literal
 
 
-def infer_state(project: Project, target_override: Optional[str] = None) -> State:
-    mfa = mfa_enabled(project)
+def infer_state(project: Project, target_override: Optional[str] = None, cli: CliGeneration = UNKNOWN) -> State:
+    # What the CLI does (3.x: `false` is on) vs what the team meant (`true` = the P1 marker in both).
+    mfa, meant = mfa_enabled(project, cli), mfa_enabled(project)
     if mode_unknown(project):
         # Never guessed: every mode-dependent rule stays quiet while PAR001 reports the file.
         fact = f"sso_enabled in {project.common_path} cannot be read, so the mode (IAM or SSO) is unknown"
-        return State("unknown", mfa, "unknown", target_override or "unknown", target_override is not None, (fact,))
+        overridden = target_override is not None
+        return State("unknown", mfa, "unknown", target_override or "unknown", overridden, (fact,), cli)
     if sso_enabled(project):
-        return State(
-            "sso", mfa, "sso", target_override or "sso", target_override is not None, ("sso_enabled is truthy",)
-        )
+        overridden = target_override is not None
+        return State("sso", mfa, "sso", target_override or "sso", overridden, ("sso_enabled is truthy",), cli)
     # Member backends on `-oaar` are the same in P0 and P1, so they only matter next to `-devops`.
     markers: dict[str, set[str]] = {"p0": set(), "p1": set(), "p2": set(), "members": set(), "unknown": set()}
     facts: list[str] = []
@@ -80,8 +94,10 @@ def infer_state(project: Project, target_override: Optional[str] = None) -> Stat
         markers["unknown"].add("mfa")  # an interpolation yaenv resolves at run time: never guessed
         facts.append("MFA_ENABLED cannot be resolved")
     else:
-        (markers["p1"] if mfa else markers["p0"]).add("mfa")
-        facts.append(f"MFA_ENABLED is {'true' if mfa else 'not true'}")
+        (markers["p1"] if meant else markers["p0"]).add("mfa")
+        facts.append(f"MFA_ENABLED is {'true' if meant else 'not true'}")
+        if cli.dockerless:
+            facts.append(f"the 3.x CLI's MFA step is {'on' if mfa else 'off'}")
     management = project.management
     oaar = oaar_requires_mfa(project)
     known = [value for value in oaar.values() if value is not None]
@@ -112,8 +128,8 @@ def infer_state(project: Project, target_override: Optional[str] = None) -> Stat
             markers["members"].add("oaar")
     phase = _phase(markers, management is not None)
     if target_override is not None:
-        return State("iam", mfa, phase, target_override, True, tuple(facts))
-    return State("iam", mfa, phase, _target(phase, markers), False, tuple(facts))
+        return State("iam", mfa, phase, target_override, True, tuple(facts), cli)
+    return State("iam", mfa, phase, _target(phase, markers), False, tuple(facts), cli)
 
 
 def _phase(markers: dict[str, set[str]], has_management: bool) -> str:

@@ -27,6 +27,8 @@ class Options:
     target_phase: Optional[str] = None
     management_account: Optional[str] = None
     short_name: Optional[str] = None
+    leverage_cli: Optional[int] = None  # --leverage-cli, else the config's; None: inferred
+    leverage_cli_from: str = ""  # where leverage_cli came from (set by effective())
     ci: bool = False
     no_cache: bool = False
     local: bool = False  # also read ~/.aws/<short> (LOC rules); never together with ci
@@ -66,6 +68,8 @@ def effective(options: Options, config: Config) -> Options:
         target_phase=options.target_phase or config.target_phase,
         management_account=options.management_account or config.management_account,
         short_name=options.short_name or config.short_name,
+        leverage_cli=options.leverage_cli or config.leverage_cli,
+        leverage_cli_from="--leverage-cli" if options.leverage_cli else str(config.path) if config.leverage_cli else "",
         ci=options.ci or config.ci,
         exclude=(*config.exclude, *options.exclude),
         fail_on=options.fail_on or config.fail_on or "warning",

@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,7 @@ def outcome(prepared: Prepared) -> Outcome:
     from mfa_guard.analysis import analyse_prepared  # the parsers, model and checks: only on a miss
 
     analysis = analyse_prepared(prepared)
-    result = Outcome(tuple(analysis.findings), project_info(analysis.project), analysis.baselined)
+    result = Outcome(tuple(analysis.findings), project_info(analysis.project, analysis.local), analysis.baselined)
     if store is not None and key is not None and _recordable(analysis):
         store.put(key, (analysed(analysis.project.sources), result))
         store.save()
@@ -75,13 +76,37 @@ def settings_key(prepared: Prepared) -> Optional[str]:
             baseline = hashlib.sha256(read_user_bytes(options.baseline, UserError)).hexdigest()
         except UserError:
             return None
+    records = _records_digest(prepared.root)
     index = prepared.index
     listing = (index.files, sorted(index.aliases.items()), index.disabled_layers, index.problems)
     # `path` only located the root, and `no_cache` is known to be off: neither changes findings.
     settings = dataclasses.replace(options, path=Path(), no_cache=False)
     return digest(
-        repr(settings), repr(prepared.config), repr(prepared.all_rules), repr(prepared.rules), repr(listing), baseline
+        repr(settings),
+        repr(prepared.config),
+        repr(prepared.all_rules),
+        repr(prepared.rules),
+        repr(listing),
+        baseline,
+        records,
     )
+
+
+def _records_digest(root: Path) -> str:
+    """The recorded applies and confirmations decide the guide's position, so they are inputs."""
+    from mfa_guard.guide.records import LEGACY_RECORDS_FILE, RECORDS_FILE
+
+    parts = []
+    for name in (RECORDS_FILE, LEGACY_RECORDS_FILE):
+        path = root / name
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                parts.append("not a regular file")  # a FIFO would block, a symlink is never followed
+                continue
+            parts.append(hashlib.sha256(read_bytes(str(path), name)).hexdigest())
+        except (OSError, ReadProblem):
+            parts.append("-")
+    return ",".join(parts)
 
 
 def unchanged(base: str, recorded: Mapping[str, bytes]) -> bool:

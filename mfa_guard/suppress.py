@@ -22,10 +22,16 @@ from mfa_guard.suppress_parse import Suppression, quoted_target, scan_project, s
 
 CHECK = "suppression_problems"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Rules whose findings depend on the machine (LOC reads ~/.aws) or on CI mode (MFA001 is
-# silenced by --ci): a suppression of them looks unused elsewhere, so it is never called unused.
-ENVIRONMENT_DEPENDENT = ("LOC",)
-CI_SILENCED = ("MFA001",)
+
+
+def environment_dependent(rule: Optional[Rule], ci: bool) -> bool:
+    """Findings that depend on the machine (~/.aws) or on CI mode (the check's `depends_on`, never a
+    rule id): a suppression or baseline entry of them looks unused elsewhere, so it never is."""
+    from mfa_guard.checks import REGISTRY
+
+    spec = REGISTRY.get(rule.check) if rule is not None else None
+    depends = spec.depends_on if spec is not None else None
+    return depends == "machine" or (ci and depends == "ci")
 
 
 @dataclass(frozen=True)
@@ -137,8 +143,7 @@ class _Pass:
         return Use(suppression, target, rule_id, "unused")
 
     def _environment_dependent(self, rule_id: str) -> bool:
-        silenced = CI_SILENCED if self.settings.ci else ()
-        return rule_id.startswith(ENVIRONMENT_DEPENDENT) or rule_id in silenced
+        return environment_dependent(next((r for r in self.rules if r.id == rule_id), None), self.settings.ci)
 
     def problem_findings(self, uses: Sequence[Use]) -> Iterable[Finding]:
         for suppression in self.suppressions:

@@ -14,6 +14,17 @@ import pytest
 from tests.fixture_tree import materialise
 
 REPO = Path(__file__).resolve().parent.parent
+INTEGRATION = REPO / "tests" / "integration"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests (real pip, pre-commit, many processes) first, in their usual order: pytest-xdist
+    hands tests out round-robin, so the long ones start at once on different workers and the quick
+    ones fill the gaps, instead of one long test running alone at the end."""
+    for item in items:
+        if INTEGRATION in item.path.parents:
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +71,32 @@ def check_json(path: Path, *extra: str) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process (not an xdist worker) owns the real-CLI tests' moto server: a run
+    directory its workers inherit, and the server is stopped by PID when the run ends."""
+    from tests.realcli import tools
+
+    if hasattr(config, "workerinput") or os.environ.get(tools.RUN_DIR):
+        return
+    import tempfile
+
+    os.environ[tools.RUN_DIR] = tempfile.mkdtemp(prefix="mfa-guard-realcli-")
+    os.environ["MFA_GUARD_REALCLI_OWNER"] = str(os.getpid())
+    config.stash[_REALCLI_RUN] = Path(os.environ[tools.RUN_DIR])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(_REALCLI_RUN, None)
+    if run is not None:
+        import shutil
+
+        from tests.realcli import tools
+
+        tools.stop_moto(run)
+        shutil.rmtree(run, ignore_errors=True)
+        os.environ.pop(tools.RUN_DIR, None)
+
+
+_REALCLI_RUN = pytest.StashKey[Path]()

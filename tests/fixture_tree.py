@@ -85,10 +85,27 @@ def all_cases() -> list[Case]:
 def build_case(case: Case, destination: Path) -> Path:
     materialise(case.base, destination)
     _apply(destination, case.spec, case.name)
+    if "records" in case.spec:
+        write_records(destination, case.spec["records"] or {})
     if "aws" in case.spec:
         aws_dir = build_aws(case.spec["aws"] or {}, destination.parent / "aws home" / "me", case.name)
         case.options = {**case.options, "local": True, "aws_dir": aws_dir}
     return destination
+
+
+def write_records(root: Path, spec: dict[str, Any]) -> None:
+    """The case's `records:` section: applies a person recorded (`applied:` account directories,
+    against the OAAR code as the case writes it) and confirmations (`confirmed:`)."""
+    from mfa_guard.fix.facts import record_applied, record_confirmed
+    from mfa_guard.guide.runbook import oaar_digest
+    from mfa_guard.load.project import load_project
+
+    project = load_project(root)
+    for account in spec.get("applied") or []:
+        layer = f"{account}/global/base-identities"
+        record_applied(root, layer, oaar_digest(project, layer), user="tester", date=None)
+    for what in spec.get("confirmed") or []:
+        record_confirmed(root, what, user="tester")
 
 
 def build_aws(spec: dict[str, Any], destination: Path, origin: str) -> Path:

@@ -23,9 +23,9 @@ def parse_count(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     original = hcl.parse_hcl
 
-    def counting(source):  # type: ignore[no-untyped-def]
+    def counting(source, cache_dir=None):  # type: ignore[no-untyped-def]
         parsed.append(source.path)
-        return original(source)
+        return original(source, cache_dir)
 
     monkeypatch.setattr(hcl, "parse_hcl", counting)
     return parsed
@@ -236,6 +236,7 @@ def _load_in_process(args: tuple[str, str]) -> int:
     return len(load_project(Path(root), LoadOptions(cache_dir=Path(cache_dir))).documents)
 
 
+@pytest.mark.slow
 def test_concurrent_processes_share_the_cache_safely(project, tmp_path) -> None:
     root = project("p2")
     cache_dir = tmp_path / "cache"

@@ -59,7 +59,7 @@ def expected_line(rule_id: str, location: str, what: str) -> str:
 def test_clean_project_exits_0(project: Callable[[str], Path]) -> None:
     root = project("p1")
     result = run_cli("check", ".", cwd=root)
-    header = "mfa-guard: project ., short name me, IAM mode, phase p1\n"
+    header = "mfa-guard: project ., short name me, IAM mode, phase p1, Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 8)\n"
     assert (result.returncode, result.stdout, result.stderr) == (0, header + "No findings.\n", "")
 
 
@@ -191,7 +191,10 @@ def test_console_one_line_per_finding_then_each_rule_once(two_findings: Path) ->
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     where = two_findings.name
-    assert lines[0] == f"mfa-guard: project {where}, short name me, IAM mode, phase p1"
+    assert lines[0] == (
+        f"mfa-guard: project {where}, short name me, IAM mode, phase p1, "
+        "Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 9)"
+    )
     assert lines[1] == f"{where}/build.env:2:1: ENV001 [*] `export PROJECT=...` in build.env"
     assert lines[2].startswith(f"{where}/build.env:5:1: ENV003 [*] MFA_ENABLED is set again")
     assert lines[3] == f"{where}/shared/build.env:1:1: ENV001 [*] `export TF_IMAGE_TAG=...` in shared/build.env"

@@ -117,6 +117,7 @@ SCHEMA_ERRORS = [
     (
         "selct: [ENV]\n",
         "$.selct: unknown key (did you mean 'select'?) (expected one of: baseline, ci, exclude, fail_on, ignore, "
+        "leverage_cli, "
         "management_account, require_reason, rule_paths, select, severity, short_name, target_phase)",
     ),
     ("- ENV001\n", "$: expected a mapping, got a list"),
@@ -130,6 +131,7 @@ SCHEMA_ERRORS = [
     ("target_phase: p3\n", "$.target_phase: expected one of p0, p1, p2, sso, got 'p3'"),
     ("management_account: 7\n", "$.management_account: expected a string, got int 7"),
     ("short_name: Acme\n", "$.short_name: 'Acme' does not match ^[a-z]{2,4}$"),
+    ("leverage_cli: 4\n", "$.leverage_cli: expected one of 2, 3, got 4"),
     ("rule_paths: [{file: x}]\n", "$.rule_paths[0]: expected a string, got a mapping"),
     ("require_reason: 'yes'\n", "$.require_reason: expected true or false, got a string ('yes')"),
     ("baseline: ''\n", "$.baseline: must not be empty"),

@@ -107,7 +107,8 @@ def test_example_lines_are_short_and_each_rationale_is_said_once() -> None:
     lines = result.stdout.splitlines()
     assert (
         lines[0]
-        == "mfa-guard: project examples/leverage-project, short name me, IAM mode, phase transitional, target p1"
+        == "mfa-guard: project examples/leverage-project, short name me, IAM mode, phase transitional, target p1, "
+        "Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 8)"
     )
     findings = [line for line in lines if line.startswith("examples/")]
     assert len(findings) == 4

@@ -21,6 +21,8 @@ from tests.conftest import REPO
 
 RULE_IDS = sorted(p.stem for p in (REPO / "rules").glob("*.yaml"))
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel
+
 
 def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
@@ -96,4 +98,21 @@ def test_installed_tool_checks_a_project(
         cwd=tmp_path,
         env=clean_env(),
     )
-    assert result.stdout.endswith(", short name me, IAM mode, phase p1\nNo findings.\n")
+    assert result.stdout.endswith(
+        ", short name me, IAM mode, phase p1, Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 8)\nNo findings.\n"
+    )
+
+
+def test_installed_wheel_parses_with_its_shipped_parser(
+    installed: tuple[Path, Path], project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """A new user's first run with the wheel: no parser tables are built or written anywhere."""
+    from tests.test_fresh_machine import NO_TABLE_BUILD, files_under, fresh_env
+
+    wheel, bin_dir = installed
+    assert "mfa_guard/parse/hcl2_standalone.py" in zipfile.ZipFile(wheel).namelist()
+    env = {k: v for k, v in fresh_env(tmp_path).items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    root = project("p1")
+    result = run(bin_dir / "python", "-c", NO_TABLE_BUILD, "check", root, "--format", "plain", cwd=tmp_path, env=env)
+    assert result.stdout == ""
+    assert not [p for p in files_under(tmp_path) if "lalr" in p], files_under(tmp_path / "xdg")

@@ -66,6 +66,14 @@ def test_fix_diff_applies_from_the_directory_above_the_project(tmp_path: Path, i
     example(tmp_path / "infra")
     if in_git:
         assert git(tmp_path, "init", "-q").returncode == 0
+    # fix follows the plan: the shared OAAR's fix (the companion this test reads) waits until the
+    # management users' MFA devices are confirmed and the earlier OAAR applies are recorded.
+    for recorded in (
+        ("--confirm", "management-mfa"),
+        ("--applied", "management/global/base-identities"),
+        ("--applied", "security/global/base-identities"),
+    ):
+        assert run_cli("plan", "infra", *recorded, cwd=tmp_path).returncode in (0, 1)
     result = run_cli("fix", "--diff", "--guarded", "infra", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "--- a/infra/management/global/base-identities/outputs.tf" in result.stdout
@@ -87,7 +95,8 @@ def test_plain_and_json_paths_open_from_the_working_directory(tmp_path: Path) ->
     assert data["project"]["root_shown"] == "infra"
     rol001 = next(f for f in data["findings"] if f["rule"] == "ROL001")
     assert rol001["companion"] == ["cd infra/shared/global/base-identities && leverage tf apply"]
-    assert rol001["plan_step"] == {"number": 1, "of": 1}
+    assert rol001["plan_step"] == {"number": 6, "of": 10}  # its step of `mfa-guard plan`, as the message says
+    assert "step 6 of 10 of `mfa-guard plan`" in rol001["message"]
     assert rol001["why"].startswith("The OAAR grants AdministratorAccess")
     mfa002 = next(f for f in data["findings"] if f["rule"] == "MFA002")
     assert mfa002["fix"]["waits_on"].startswith("every OrganizationAccountAccessRole must require MFA")

@@ -8,6 +8,7 @@ from typing import Callable
 
 from mfa_guard.checks import env, mfa
 from mfa_guard.checks.base import CheckContext, Settings
+from mfa_guard.guide.facts import truth_requires_mfa
 from mfa_guard.load.accounts import management_directory
 from mfa_guard.load.project import LoadOptions, load_project
 from mfa_guard.model import Project
@@ -59,7 +60,9 @@ def test_quoted_role_requires_mfa_is_the_bool_terraform_converts_it_to(project: 
     states = {(r.account, r.kind): r.mfa_state for r in load(root).roles}
     assert states[("security", "oaar")] == "false"
     assert states[("shared", "devops")] == "true"
-    assert states[("shared", "oaar")] == "unknown"  # null fails the module's condition since Terraform 1.1
+    # null fails the module's condition since Terraform 1.1: its own value, which does not require MFA
+    assert states[("shared", "oaar")] == "null"
+    assert truth_requires_mfa(states[("shared", "oaar")]) is False
 
 
 def test_build_env_lines_yaenv_rejects_are_parse_problems(project: Make) -> None:
@@ -86,7 +89,8 @@ def test_flag_fix_waits_while_a_backend_uses_base_credentials(project: Make) -> 
     edit(root, "build.env", "MFA_ENABLED=true", "MFA_ENABLED=false")
     edit(root, "shared/config/backend.tfvars", '"me-shared-oaar"', '"me-bootstrap"')
     (violation,) = mfa.CHECKS["mfa_off_roles_require_mfa"].function(CheckContext(load(root), {}, Settings()))
-    assert violation.fix is not None and violation.fix.applicability == "guarded"
+    # MFA001's class is its rule file's (safe); the precondition holds it back, not a class change
+    assert violation.fix is not None and violation.fix.applicability == "safe"
     assert (
         violation.fix.blocked_by is not None
         and "shared/config/backend.tfvars uses me-bootstrap" in violation.fix.blocked_by

@@ -111,7 +111,23 @@ def test_clean_project_summary(tmp_path: Path) -> None:
     root = materialise("p1", tmp_path / "p1")
     analysis = analyse(Options(path=root))
     text = markdown(Report(analysis.findings, analysis.rules, project_info(analysis.project)), cwd=tmp_path, environ={})
-    assert text == ("### mfa-guard: no findings\n\nLeverage project `me` in `p1`: IAM mode, phase p1, target p1.\n\n")
+    assert text == (
+        "### mfa-guard: no findings\n\n"
+        "Leverage project `me` in `p1`: IAM mode, phase p1, target p1, "
+        "Leverage CLI 2.x \\(TERRAFORM_IMAGE_TAG in build.env line 8\\).\n\n"
+        "### Post-deployment guide: where the project stands\n\n"
+        "| account | role | backend profile | OAAR role_requires_mfa | DevOps MFA | position |\n"
+        "|---|---|---|---|---|---|\n"
+        "| management | management | me-management-oaar | true / apply not recorded | - "
+        "| OAAR requires MFA, apply not recorded |\n"
+        "| security | security | me-security-oaar | true / apply not recorded | true "
+        "| OAAR requires MFA, apply not recorded |\n"
+        "| shared | member | me-shared-oaar | true / apply not recorded | true "
+        "| OAAR requires MFA, apply not recorded |\n\n"
+        "- phase: p1 (target p1), on the guide's path\n"
+        "- MFA_ENABLED: true (the CLI runs with MFA)\n"
+        "- next: nothing left to write (run \\`mfa-guard plan\\` for the commands to check)\n\n"
+    )
 
 
 def test_cells_stay_cells() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mfa_guard.checks import backends, env, files, generic, local, mfa, outputs, passes, profiles, roles
+from mfa_guard.checks import backends, dockerless, env, files, generic, local, mfa, outputs, passes, profiles, roles
 from mfa_guard.checks.base import CheckSpec
 
 # One module per family; each exposes CHECKS = {check name: CheckSpec}.
@@ -15,6 +15,7 @@ REGISTRY: dict[str, CheckSpec] = {
     **roles.CHECKS,
     **outputs.CHECKS,
     **local.CHECKS,
+    **dockerless.CHECKS,
     **generic.CHECKS,
     **passes.CHECKS,  # SUP/BAS rules: produced by the suppression and baseline passes
 }

@@ -13,6 +13,7 @@ from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import (
     account_mfa_on,
     backend_profile,
+    confirmation_blocker,
     module_blocker,
     oaar_blocker,
     reconfigure,
@@ -26,6 +27,8 @@ from mfa_guard.checks.wiring import (
     target_profile,
 )
 from mfa_guard.findings import Violation
+from mfa_guard.guide.commands import configure
+from mfa_guard.guide.position import quiet_transition
 from mfa_guard.model import Account, Project
 from mfa_guard.phase import at_least
 from mfa_guard.profiles import ProfileName
@@ -74,6 +77,8 @@ def bootstrap_after_mfa(ctx: CheckContext) -> Iterator[Violation]:
     profile = backend_profile(account) if account is not None else None
     if account is None or profile is None or not profile.is_bootstrap or account_mfa_on(project, account):
         return  # MFA on: MFA002 reports it (the MFA entrypoint fails outright)
+    if quiet_transition(project):
+        return  # on the guide's path: the switch is a later step of the plan (MFA005's note)
     if project.state.mode not in ("iam", "sso"):
         return  # common.tfvars unreadable: IAM or SSO is unknown, never guessed
     if project.state.mode == "sso":
@@ -137,14 +142,15 @@ def base_credentials_backend(ctx: CheckContext) -> Iterator[Violation]:
 
 def oaar_for_daily_ops(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if not at_least(project.state, "p2"):
-        return
+    if not at_least(project.state, "p2") or quiet_transition(project):
+        return  # on the guide's path the P2 rollout goes one account at a time (MFA005's note)
     for account, profile in _backends(project):
         if account.is_management or profile.suffix != "oaar" or not segment_matches(account, profile):
             continue
         new = f"{profile.prefix}-{profile.account}-devops"
-        fix = switch_fix(project, account, new, module_blocker(project, account, new))
-        command = "leverage credentials configure --type SECURITY --fetch-mfa-device"
+        blocker = module_blocker(project, account, new) or confirmation_blocker(project, "security-mfa")
+        fix = switch_fix(project, account, new, blocker)
+        command = configure("SECURITY", skip_keys=False)
         yield Violation(
             _span(account),
             f"{account.backend_path} uses {profile.text} (OrganizationAccountAccessRole, AdministratorAccess) "

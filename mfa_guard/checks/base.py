@@ -35,3 +35,6 @@ class CheckSpec:
     required: tuple[str, ...] = ()
     generic: bool = False  # usable from a team's own rule files
     dependent_required: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # param -> params it needs
+    # What besides the repository decides its findings: "machine" (~/.aws, .terraform) or "ci"
+    # (silenced by --ci). A suppression or baseline entry of such a rule is never called unused.
+    depends_on: Optional[str] = None

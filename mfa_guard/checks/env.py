@@ -7,9 +7,11 @@ from typing import Optional
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.env_duplicate import duplicate_key
-from mfa_guard.checks.wiring import flag_blocker
+from mfa_guard.checks.wiring import backend_profile, flag_blocker
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import replace_span
+from mfa_guard.generation import caveat
+from mfa_guard.guide.facts import mfa_flag_on
 from mfa_guard.parse.dotenv import EnvFile
 from mfa_guard.phase import at_least
 
@@ -34,6 +36,9 @@ def mfa_value_for(ctx: CheckContext) -> str:
 
 
 def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
+    if ctx.project.state.cli.dockerless:
+        yield from _noncanonical_3x(ctx)
+        return
     for env in ctx.project.build_envs:
         for entry in env.all(MFA_KEY):
             if entry.value is None:
@@ -61,8 +66,30 @@ def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
             shown = entry.raw_value or "an empty value"
             yield Violation(
                 entry.value_span,
-                f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)",
+                f"{MFA_KEY} is {shown} in {env.path}, which the CLI reads as off (only the exact lower-case `true` turns MFA on)"
+                + caveat(ctx.project.state.cli),
                 value_fix,
+                address=f"{env.path}:{MFA_KEY}",
+            )
+
+
+def _noncanonical_3x(ctx: CheckContext) -> Iterator[Violation]:
+    """3.x never casts the value: anything but empty is on, so `false` is the misleading spelling;
+    the empty value is 3.x's one way to say off and is never rewritten (to `false`: exit 40)."""
+    if ctx.project.state.mode == "sso":
+        return  # SSO comes first in 3.x (auth.py:130-134): the value is not read at all
+    wanted = "true" if at_least(ctx.project.state, "p1") else ""
+    for env in ctx.project.build_envs:
+        for entry in env.all(MFA_KEY):
+            if entry.value is None or entry.value in ("true", ""):
+                continue
+            fix = Fix("guarded", (replace_span(entry.value_span, wanted),), f"set {MFA_KEY}={wanted}")
+            yield Violation(
+                entry.value_span,
+                f"{MFA_KEY} is {entry.raw_value} in {env.path}, which the 3.x CLI reads as on (any non-empty "
+                "value turns its MFA step on; only an empty value turns it off)",
+                fix if ctx.project.state.mode in ("iam", "sso") else None,
+                severity="note",
                 address=f"{env.path}:{MFA_KEY}",
             )
 
@@ -77,17 +104,24 @@ def flag_missing(ctx: CheckContext) -> Iterator[Violation]:
     if env.effective(MFA_KEY) is not None:
         return
     wanted = mfa_value_for(ctx)
+    if project.state.cli.dockerless and wanted != "true":
+        message = f"the root build.env has no {MFA_KEY}: the 3.x CLI's default ('false') turns its MFA step on"
+        yield Violation(project.sources[env.path].index.span(env.path, 0, 0), message, severity="note")
+        return  # P0 on 3.x: MFA006 says where an empty MFA_ENABLED= is needed
     source = project.sources[env.path]
     text = source.text
     prefix = "" if not text or text.endswith("\n") else source.newline
     edit = TextEdit(env.path, len(text), len(text), f"{prefix}{MFA_KEY}={wanted}{source.newline}")
-    severity = None if wanted == "true" else "note"
+    severity = None if wanted == "true" and not project.state.cli.dockerless else "note"
     start = source.index.span(env.path, 0, 0)
     blocker = flag_blocker(project) if wanted == "true" else None  # §5.8: step 5 before step 6
+    off = "so the CLI runs with MFA off"
+    on = "the 3.x CLI's default ('false') already turns its MFA step on; say so"
     yield Violation(
         start,
-        f"the root build.env has no {MFA_KEY}, so the CLI runs with MFA off",
-        Fix("guarded" if blocker else "safe", (edit,), f"add {MFA_KEY}={wanted}", blocked_by=blocker),
+        f"the root build.env has no {MFA_KEY}, {on if project.state.cli.dockerless else off}"
+        + caveat(project.state.cli),
+        Fix("safe", (edit,), f"add {MFA_KEY}={wanted}", blocked_by=blocker),
         severity=severity,
         address=f"{env.path}:{MFA_KEY}",
     )
@@ -102,12 +136,32 @@ def layer_override(ctx: CheckContext) -> Iterator[Violation]:
         if entry is None or entry.value is None:
             continue
         inherited = _inherited(envs, env)
-        if entry.value != inherited:
+        cli = ctx.project.state.cli
+        if cli.dockerless:
+            if mfa_flag_on(entry.value, cli) == mfa_flag_on(inherited, cli) or _base_credentials_off(
+                ctx, env, entry.value
+            ):
+                continue  # 3.x: only on/off matters; an empty value over a bootstrap backend is its P0 fix
+            state = "on" if mfa_flag_on(entry.value, cli) else "off"
+            yield Violation(
+                entry.value_span,
+                f"{env.path} sets {MFA_KEY}={entry.raw_value} while its parents give {inherited!r}, so every layer "
+                f"below {env.directory}/ runs with the 3.x CLI's MFA step {state}",
+                address=f"{env.path}:{MFA_KEY}",
+            )
+        elif entry.value != inherited:
             yield Violation(
                 entry.value_span,
                 f"{env.path} sets {MFA_KEY}={entry.raw_value} while its parents give {inherited}, so every layer below {env.directory}/ runs with MFA {'on' if entry.value == 'true' else 'off'}",
                 address=f"{env.path}:{MFA_KEY}",
             )
+
+
+def _base_credentials_off(ctx: CheckContext, env: EnvFile, value: str) -> bool:
+    """`<account>/build.env` with MFA_ENABLED= for an account on base credentials (MFA006's fix)."""
+    account = ctx.project.account(env.directory)
+    profile = backend_profile(account) if account is not None else None
+    return value == "" and profile is not None and profile.account is None
 
 
 def _inherited(envs: list[EnvFile], env: EnvFile) -> str:

@@ -9,6 +9,7 @@ from mfa_guard.checks.base import CheckContext
 from mfa_guard.checks.blocks import bool_state, header_span, layer_of
 from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import insert_attribute, set_attribute
+from mfa_guard.guide.commands import apply_in
 from mfa_guard.model import Group, IdentityLayer, User
 
 SELF_MANAGEMENT = "attach_iam_self_management_policy"
@@ -81,7 +82,7 @@ def machine_group_mfa_enforced(ctx: CheckContext) -> Iterator[Violation]:
                 f"self-management policy with MFA enforcement ({SELF_MANAGEMENT}: {_said(attach)}; "
                 f"{ENFORCEMENT}: {_said(enforce)})",
                 fix,
-                companion=f'cd "{layer_of(group.path)}" && leverage tf apply',
+                companion=apply_in(layer_of(group.path)),
                 address=f"module.{group.block.label}",
             )
 

@@ -6,15 +6,17 @@ Pure like every check: the command that enables them loads the local files into
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Optional
 
+from mfa_guard.checks import local_dockerless as dockerless
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Violation
+from mfa_guard.guide.commands import CONFIGURE_SSO
 from mfa_guard.local.model import AwsSection, LocalState
 from mfa_guard.local.usage import (
     BASE_ACCOUNT,
-    CONFIGURE_SSO,
     ROLE_OF_SUFFIX,
     Use,
     account_id,
@@ -41,7 +43,7 @@ def _iam_role_uses(ctx: CheckContext, local: LocalState) -> Iterator[tuple[Use, 
     if ctx.project.state.mode != "iam" or not local.config.usable:
         return
     for use in used_profiles(ctx.project):
-        section = local.config.section(use.profile.text)
+        section = local.config.section(dockerless.role_section_name(ctx, use))  # 3.x: `P-mfa`
         if use.profile.account is not None and section is not None:
             yield use, section
 
@@ -64,6 +66,9 @@ def profile_missing(ctx: CheckContext) -> Iterator[Violation]:
         return
     if ctx.project.state.mode == "sso":
         yield from _sso_missing(ctx.project, local)
+        return
+    if ctx.project.state.cli.dockerless:
+        yield from dockerless.profile_missing(ctx, local)
         return
     for use in used_profiles(ctx.project):
         profile = use.profile
@@ -105,6 +110,9 @@ def _sso_missing(project: Project, local: LocalState) -> Iterator[Violation]:
 
 def mfa_serial_missing(ctx: CheckContext) -> Iterator[Violation]:
     local = _local(ctx)
+    if local is not None and ctx.project.state.cli.dockerless and ctx.project.state.mode == "iam":
+        yield from dockerless.mfa_keys_missing(ctx, local)  # per account's flag, every key the step reads
+        return
     if local is None or not ctx.project.state.mfa_enabled:
         return
     for use, section in _iam_role_uses(ctx, local):
@@ -147,7 +155,7 @@ def source_profile_without_keys(ctx: CheckContext) -> Iterator[Violation]:
         source = section.get("source_profile")
         where = local.config.where(section)
         if source is None:
-            if section.get("credential_source") is None:
+            if section.get("credential_source") is None and not ctx.project.state.cli.dockerless:  # 3.x: LOC002
                 message = f"[profile {use.profile.text}] ({where}) has no source_profile (MFA entrypoint exit 152)"
                 yield _violation(use, message, _companion(ctx, local, use), "source_profile")
             continue
@@ -174,7 +182,10 @@ def role_arn_mismatch(ctx: CheckContext) -> Iterator[Violation]:
     if local is None:
         return
     for use, section in _iam_role_uses(ctx, local):
-        problem = _role_problem(ctx.project, use, section.get("role_arn"))
+        role_arn = section.get("role_arn")
+        if role_arn is None and ctx.project.state.cli.dockerless:
+            continue  # LOC002 reports every key the 3.x MFA step misses
+        problem = _role_problem(ctx.project, use, role_arn)
         if problem:
             message = f"[profile {use.profile.text}] ({local.config.where(section)}) {problem}"
             yield _violation(use, message, _companion(ctx, local, use), "role_arn")
@@ -243,7 +254,7 @@ def iam_sso_mixed_profile(ctx: CheckContext) -> Iterator[Violation]:
             yield _violation(use, message, companion, "mixed")
 
 
-CHECKS = {
+_CHECKS = {
     "local_profile_missing": CheckSpec(profile_missing, "A used profile is missing from the local AWS files."),
     "local_mfa_serial_missing": CheckSpec(mfa_serial_missing, "MFA is on and a used profile has no mfa_serial."),
     "local_mfa_serial_but_mfa_off": CheckSpec(mfa_serial_but_mfa_off, "MFA is off and a used profile has mfa_serial."),
@@ -260,7 +271,13 @@ CHECKS = {
     "local_stale_backend_init": CheckSpec(
         stale_backend_init, "A layer was initialised with another backend profile than backend.tfvars names."
     ),
+    "local_profile_shadows_temporary_keys": CheckSpec(
+        dockerless.shadowing_profile,
+        "3.x: a used profile's [profile X] with role_arn shadows the CLI's temporary keys.",
+    ),
     "local_iam_sso_mixed_profile": CheckSpec(
         iam_sso_mixed_profile, "A used profile mixes IAM role keys with the SSO `expiration` key."
     ),
 }
+
+CHECKS = {name: dataclasses.replace(spec, depends_on="machine") for name, spec in _CHECKS.items()}

@@ -8,7 +8,6 @@ from typing import Optional
 from mfa_guard.checks import transition
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import (
-    MFA_KEY,
     ROLE_LABELS,
     account_flag,
     account_mfa_on,
@@ -29,20 +28,20 @@ from mfa_guard.checks.wiring import (
 )
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix.edits import replace_span
+from mfa_guard.generation import caveat
+from mfa_guard.guide.commands import configure_for_suffix
+from mfa_guard.guide.facts import MFA_KEY, describe_truth, mfa_flag_on
+from mfa_guard.guide.position import quiet_transition
 from mfa_guard.model import Project, Role
 from mfa_guard.span import Span
 
-_CONFIGURE = {
-    "oaar": "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup",
-    "devops": "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup",
-}
+OFF_3X = "the empty value that turns the 3.x CLI's MFA step off, so Terraform assumes roles without MFA"
 
 
 def _role_fact(role: Role) -> str:
     attribute = role.requires_mfa
-    if attribute is None:
-        return f"{role.path}:{role.block.span.line} omits role_requires_mfa (module default: true)"
-    return f"{role.path}:{attribute.span.line} has role_requires_mfa = {attribute.value.text}"
+    line = role.block.span.line if attribute is None else attribute.span.line
+    return f"{role.path}:{line} {describe_truth(role.mfa_state, attribute.value.text if attribute else '')}"
 
 
 def _enable_fix(project: Project) -> Optional[Fix]:
@@ -52,7 +51,7 @@ def _enable_fix(project: Project) -> Optional[Fix]:
         return None
     entry = root_mfa_entry(project)
     blocker = flag_blocker(project)  # turning MFA on first would break those accounts (MFA002)
-    kind = "guarded" if blocker else "safe"
+    kind = "safe"  # the rule file's class; the blocker holds it back until the switch
     if entry is not None:
         edit = replace_span(entry.value_span, "true")
         return Fix(kind, (edit,), f"set {MFA_KEY}=true in {env.path}", blocked_by=blocker)
@@ -65,10 +64,10 @@ def _enable_fix(project: Project) -> Optional[Fix]:
 
 def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if ctx.settings.ci or project.state.mode != "iam":
-        return  # CI runs machine users with MFA off on purpose (§5.2)
-    value = mfa_value(project)
-    if value is None or value == "true":
+    if ctx.settings.ci or project.state.mode != "iam" or quiet_transition(project):
+        return  # CI runs machine users with MFA off on purpose (§5.2); on the guide's path MFA comes with the switch
+    value, cli = mfa_value(project), project.state.cli
+    if value is None or mfa_flag_on(value, cli):
         return  # an unresolved interpolation is never guessed
     facts, suffixes = [], []
     first_span: Optional[Span] = None
@@ -77,7 +76,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
         role = targeted_role(project, profile) if profile is not None else None
         if profile is None or role is None or requires_mfa(role) is not True:
             continue
-        if account_mfa_value(project, account) in ("true", None):
+        flag = account_mfa_value(project, account)
+        if flag is None or mfa_flag_on(flag, cli):
             continue  # `<account>/build.env` turns MFA on there (ENV005 reports the override)
         facts.append(f"{account.backend_path} uses {profile.text} ({ROLE_LABELS[role.kind]}; {_role_fact(role)})")
         suffixes.append(role.kind)
@@ -92,10 +92,11 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
         span, state = project.sources[env.path].index.span(env.path, 0, 0), f"{env.path} has no {MFA_KEY}"
     else:
         span, state = first_span or Span.whole_file("build.env"), f"there is no root build.env (no {MFA_KEY})"
-    commands = [_CONFIGURE[s] for s in ("oaar", "devops") if s in suffixes]
+    commands = [configure_for_suffix(s) for s in ("oaar", "devops") if s in suffixes]
     yield Violation(
         span,
-        f"{state}, so the CLI assumes roles without MFA, but {'; '.join(facts)}",
+        f"{state}, {OFF_3X if cli.dockerless else 'so the CLI assumes roles without MFA'}, but {'; '.join(facts)}"
+        + caveat(cli),
         _enable_fix(project),
         companion="; ".join(commands),
         address=f"build.env:{MFA_KEY}",
@@ -105,8 +106,8 @@ def mfa_off_roles_require(ctx: CheckContext) -> Iterator[Violation]:
 def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
     """Every bootstrap backend while MFA is on (PRF003/PRF004 take the MFA-off cases)."""
     project = ctx.project
-    if project.state.mode != "iam":
-        return
+    if project.state.mode != "iam" or project.state.cli.dockerless:
+        return  # 3.x: MFA006 (its MFA step is on for any non-empty or absent value, and exits 40)
     for account in project.accounts:
         profile = backend_profile(account)
         if profile is None or not profile.is_bootstrap or account.backend is None or account.backend.profile is None:
@@ -122,17 +123,19 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
         flag_file = account_flag(project, account)[1]
         yield Violation(
             account.backend.profile.span,
-            f"{where} uses {profile.text} (base credentials, no role_arn) with {MFA_KEY}=true ({flag_file})",
+            f"{where} uses {profile.text} (base credentials, no role_arn) with {MFA_KEY}=true ({flag_file})"
+            + caveat(project.state.cli),
             switch_fix(project, account, target, blocker),
             companion=switch_companion(project, account, target) if target else None,
             address=f"{account.backend_path}:profile",
+            detail=f"{account.backend_path}: the MFA entrypoint exits 150 for every layer of the account.",
         )
 
 
 def mfa_flag_under_sso(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if not sso_meant(project):
-        return
+    if not sso_meant(project) or project.state.cli.dockerless:
+        return  # 3.x: any value is ignored under SSO, and `false` would not turn MFA off in IAM mode either
     for env in project.build_envs:
         entry = env.effective(MFA_KEY)
         if entry is None or entry.value != "true":
@@ -182,7 +185,9 @@ def sso_enabled_quoted(ctx: CheckContext) -> Iterator[Violation]:
 
 CHECKS = {
     "mfa_off_roles_require_mfa": CheckSpec(
-        mfa_off_roles_require, "MFA_ENABLED is not true while a backend profile assumes a role that requires MFA."
+        mfa_off_roles_require,
+        "MFA_ENABLED is not true while a backend profile assumes a role that requires MFA.",
+        depends_on="ci",
     ),
     "mfa_on_with_bootstrap_profile": CheckSpec(
         mfa_on_with_bootstrap, "MFA_ENABLED is true while a backend still uses the bootstrap profile."

@@ -78,6 +78,8 @@ def _in_literal(text: str, position: int) -> bool:
 
 
 def _sensitive_state(output: Output) -> str:
+    if any(attribute.name == "sensitive" for attribute in output.block.body.duplicates()):
+        return "unknown"  # Terraform rejects the block (PAR001 reports it): never guess from the last line
     return bool_state(output.sensitive)
 
 
@@ -88,8 +90,11 @@ def _how(output: Output, state: str) -> str:
     return f"has `sensitive = {attribute.value.text}`" if state == "false" else "has `sensitive = null`"
 
 
-def sensitive_fix(project: Project, output: Output) -> Fix:
-    """Set an existing `sensitive` to true, or add `sensitive = true` in the block's own style."""
+def sensitive_fix(project: Project, output: Output) -> Optional[Fix]:
+    """Set an existing `sensitive` to true, or add `sensitive = true` in the block's own style.
+    None while the block repeats an attribute: Terraform rejects it until a person resolves that."""
+    if output.block.body.duplicates():
+        return None
     attribute = output.sensitive
     if attribute is not None:
         return Fix("safe", (set_attribute(attribute, "true"),), f"set sensitive = true on output {output.name}")

@@ -7,7 +7,6 @@ from typing import Optional
 
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.checks.prf_names import (
-    REINIT,
     BackendProfile,
     backend_profiles,
     mapped_accounts,
@@ -15,6 +14,7 @@ from mfa_guard.checks.prf_names import (
     short_names_disagree,
 )
 from mfa_guard.findings import Fix, Violation
+from mfa_guard.guide.commands import CONFIGURE, configure_for_suffix, reconfigure_account
 from mfa_guard.model import literal_str
 from mfa_guard.phase import at_least
 from mfa_guard.profiles import CLI_SUFFIXES
@@ -22,10 +22,6 @@ from mfa_guard.profiles import CLI_SUFFIXES
 # Two-token profiles owned by other rules: bootstrap (PRF003/PRF004/MFA002), raw base
 # credentials (PRF006). They name no account, so they are not an account mismatch.
 BASE_SUFFIXES = frozenset({"bootstrap", "management", "security"})
-CONFIGURE = {
-    "oaar": "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup",
-    "devops": "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup",
-}
 
 
 def _fix(
@@ -36,7 +32,7 @@ def _fix(
 
 
 def _reinit(bp: BackendProfile) -> str:
-    return REINIT.format(account=f"{bp.account.directory}/")
+    return reconfigure_account(bp.account.directory)
 
 
 def _unmapped(ctx: CheckContext, target: str, current: Optional[str]) -> Optional[str]:
@@ -44,7 +40,7 @@ def _unmapped(ctx: CheckContext, target: str, current: Optional[str]) -> Optiona
     mapped = mapped_accounts(ctx.project)
     if mapped is None or target in mapped or current not in mapped:
         return None
-    return f"{ctx.project.common_path} names the account {current!r}, not {target!r}, so `leverage credentials configure` writes no {target!r} profiles; align the accounts map or account.tfvars first"
+    return f"{ctx.project.common_path} names the account {current!r}, not {target!r}, so `{CONFIGURE}` writes no {target!r} profiles; align the accounts map or account.tfvars first"
 
 
 def account_mismatch(ctx: CheckContext) -> Iterator[Violation]:
@@ -111,14 +107,12 @@ def nonstandard_suffix(ctx: CheckContext) -> Iterator[Violation]:
         if bp.name.account is None or suffix is None or suffix in allowed:
             continue
         target = "devops" if not bp.account.is_management and at_least(project.state, "p2") else "oaar"
-        fix = _fix(
-            "guarded", bp, "suffix", target, f"use the -{target} profile `leverage credentials configure` writes"
-        )
+        fix = _fix("guarded", bp, "suffix", target, f"use the -{target} profile `{CONFIGURE}` writes")
         yield Violation(
             bp.attribute.value.span,
             f"profile {bp.name.text!r} ends in -{suffix}, not {' or '.join(f'-{s}' for s in sorted(allowed))}",
             fix,
-            companion=f"{CONFIGURE[target]}, then {_reinit(bp)}",
+            companion=f"{configure_for_suffix(target)}, then {_reinit(bp)}",
             address=bp.address,
         )
 
@@ -136,9 +130,22 @@ def sso_suffix(ctx: CheckContext) -> Iterator[Violation]:
         expected = role.lower()
         if suffix == expected:
             continue
-        if allow_management_oaar and bp.account.is_management and suffix == "oaar":
+        dockerless = project.state.cli.dockerless
+        if allow_management_oaar and bp.account.is_management and suffix == "oaar" and not dockerless:
             continue  # the documented SSO setup (try-leverage/enabling-sso.md) keeps <s>-<m>-oaar
         fix = _fix("safe", bp, "suffix", expected, f"end the profile in -{expected} (lower-case sso_role)")
+        if dockerless:  # 3.1.0 writes the keys under <s>-<acct>-<lower(role)> only (auth.py:32): fatal
+            yield Violation(
+                bp.attribute.value.span,
+                f"profile {bp.name.text!r} ends in -{suffix} while {bp.account.directory}/config/account.tfvars sets "
+                f"sso_role = {role!r}: the 3.x CLI writes the SSO keys only to "
+                f"[{bp.name.prefix}-{bp.account.name}-{expected}], so Terraform gets no credentials for {bp.name.text}",
+                fix,
+                companion=_reinit(bp),
+                address=bp.address,
+                severity="error",
+            )
+            continue
         yield Violation(
             bp.attribute.value.span,
             f"profile {bp.name.text!r} ends in -{suffix} while {bp.account.directory}/config/account.tfvars sets sso_role = {role!r}, so profiles built for other layers are cached as {bp.name.prefix}-{bp.account.name}-{expected}",

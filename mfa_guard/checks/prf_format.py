@@ -49,6 +49,9 @@ def entrypoint_value(text: str, key: str) -> str:
 
 def mfa_script_format(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
+    if project.state.cli.dockerless:
+        yield from _bom_3x(project)  # 3.x parses HCL: only a BOM still breaks it
+        return
     if project.state.mode != "iam" or not project.state.mfa_enabled:
         return
     for account in project.accounts:
@@ -56,6 +59,19 @@ def mfa_script_format(ctx: CheckContext) -> Iterator[Violation]:
             yield from _check_file(project, account.backend_path, account.backend.body, BACKEND_KEYS, True)
     if project.common is not None and project.common_path is not None:
         yield from _check_file(project, project.common_path, project.common.body, COMMON_KEYS, False)
+
+
+def _bom_3x(project: Project) -> Iterator[Violation]:
+    paths = [a.backend_path for a in project.accounts if a.backend is not None]
+    for path in [*paths, project.common_path]:
+        source = project.sources.get(path) if path else None
+        if source is not None and source.bom:
+            yield Violation(
+                source.index.span(source.path, 0, 0),
+                f"{source.path} starts with a UTF-8 byte order mark: the 3.x CLI's python-hcl2 fails on it "
+                "(UnexpectedToken, a traceback) for every command that reads it",
+                address=f"{source.path}:bom",
+            )
 
 
 def _check_file(project: Project, path: str, body: Body, keys: tuple[str, ...], backend: bool) -> Iterator[Violation]:

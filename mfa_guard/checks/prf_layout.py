@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.checks.prf_names import short_name
 from mfa_guard.findings import Violation
+from mfa_guard.guide import commands
 from mfa_guard.model import Account, Project, literal_str
 from mfa_guard.span import Span
 
@@ -39,7 +40,7 @@ def backend_naming(ctx: CheckContext) -> Iterator[Violation]:
                 if key == "bucket":  # dynamodb_table is optional (S3 native locking)
                     yield Violation(
                         _file_start(project, account.backend_path),
-                        f"{account.backend_path} has no bucket, so `leverage tf init` cannot find the state",
+                        f"{account.backend_path} has no bucket, so `{commands.INIT}` cannot find the state",
                         address=f"{account.backend_path}:{key}",
                     )
                 continue
@@ -63,7 +64,7 @@ def dir_env_mismatch(ctx: CheckContext) -> Iterator[Violation]:
         if environment is None:
             yield Violation(
                 _file_start(project, path),
-                f"{path} has no `environment`, which `leverage tf validate-layout` requires",
+                f"{path} has no `environment`, which `{commands.VALIDATE_LAYOUT}` requires",
                 address=f"{path}:environment",
             )
             continue

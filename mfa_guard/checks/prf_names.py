@@ -11,8 +11,6 @@ from mfa_guard.model import Account, Attribute, Project, literal_str
 from mfa_guard.parse.hcl_types import Expr
 from mfa_guard.profiles import ProfileName, parse_profile
 
-REINIT = "leverage tf init -reconfigure (in every layer of {account} that was initialised)"
-
 
 @dataclass(frozen=True)
 class BackendProfile:

@@ -8,8 +8,14 @@ from typing import Optional
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.blocks import bool_state, header_span, layer_of, number_value, shown
 from mfa_guard.checks.groups import machine_group_mfa_enforced
+from mfa_guard.checks.wiring import confirmation_blocker, oaar_edit_blocker
 from mfa_guard.findings import Fix, Violation
 from mfa_guard.fix.edits import insert_attribute, set_attribute
+from mfa_guard.guide.commands import apply_in
+from mfa_guard.guide.facts import NULL, describe_truth
+from mfa_guard.guide.order import in_guide_order
+from mfa_guard.guide.position import quiet_transition
+from mfa_guard.guide.runbook import CHECK_OAAR, TARGETS, build_plan
 from mfa_guard.model import Project, Role
 from mfa_guard.phase import at_least
 from mfa_guard.span import Span
@@ -28,23 +34,13 @@ def _roles(project: Project) -> list[Role]:
 
 
 def _state(role: Role) -> str:
-    return bool_state(role.requires_mfa)
+    """The guide's one rule; null does not select the module default, so it is not MFA (like false)."""
+    state = role.mfa_state
+    return "false" if state == NULL else state
 
 
 def _apply_command(path: str) -> str:
-    return f'cd "{layer_of(path)}" && leverage tf apply'
-
-
-def _apply_rank(project: Project, directory: str) -> tuple[int, str]:
-    """The documented apply order: management, then security, then shared, then the rest."""
-    account = project.account(directory)
-    if account is not None and account.is_management:
-        return (0, directory)
-    names = {directory, account.name if account is not None else directory}
-    for rank, name in ((1, "security"), (2, "shared")):
-        if name in names:
-            return (rank, directory)
-    return (3, directory)
+    return apply_in(layer_of(path))
 
 
 def _management_without_users(project: Project) -> Optional[str]:
@@ -63,13 +59,20 @@ def _management_without_users(project: Project) -> Optional[str]:
 
 def oaar_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
-    if not at_least(project.state, "p1"):
-        return  # in P0 the OAARs are false by design
+    if not at_least(project.state, "p1") or quiet_transition(project):
+        return  # in P0 the OAARs are false by design; on the guide's path MFA005's note says what is next
     flagged = [role for role in _roles(project) if role.kind == "oaar" and _state(role) == "false"]
-    flagged.sort(key=lambda role: _apply_rank(project, role.account))
-    order = " → ".join(role.account for role in flagged)
-    blocked = _management_without_users(project)
+    ranks = {a.directory: i for i, a in enumerate(in_guide_order(project.accounts))}
+    flagged.sort(key=lambda role: ranks.get(role.account, len(ranks)))
+    plan = build_plan(project, project.state.target_phase if project.state.target_phase in TARGETS else "p1")
+    numbers = {s.where: i for i, s in enumerate(plan.steps, start=1) if s.check == CHECK_OAAR}
+    order = " → ".join(d.directory for d in in_guide_order(project.accounts))
     for step, role in enumerate(flagged, start=1):
+        number = numbers.get(role.path, step)
+        account = project.account(role.account)
+        blocked = _management_without_users(project) or (
+            oaar_edit_blocker(project, account) if account is not None else None
+        )
         attribute = role.requires_mfa
         assert attribute is not None  # state "false" implies the attribute is written
         fix = Fix(
@@ -80,12 +83,14 @@ def oaar_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
         )
         yield Violation(
             attribute.span,
-            f"the OAAR of account {role.account} has {MFA} = false; apply it as step {step} of {len(flagged)} ({order})",
+            f"the OAAR of account {role.account} {describe_truth(role.mfa_state)}; "
+            f"step {number} of {len(plan.steps)} of `mfa-guard plan`",
             fix,
             companion=_apply_command(role.path),
             address=f"module.{role.module_name}",
-            detail=f"module.{role.module_name} is the OrganizationAccountAccessRole of account {role.account}.",
-            plan_step=(step, len(flagged)),
+            detail=f"module.{role.module_name} is the OrganizationAccountAccessRole of account {role.account}; "
+            f"the OAARs go {order}.",
+            plan_step=(number, len(plan.steps)),
         )
 
 
@@ -125,6 +130,7 @@ def human_role_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
             "guarded",
             (set_attribute(attribute, "true"),),
             f"set {MFA} = true on module.{role.module_name}, then apply {layer_of(role.path)}",
+            blocked_by=confirmation_blocker(project, "security-mfa"),  # the security users assume them
         )
         yield Violation(
             attribute.span,

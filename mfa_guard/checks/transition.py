@@ -7,7 +7,6 @@ from typing import Optional
 
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import (
-    MFA_KEY,
     backend_profile,
     mfa_value,
     ordered_accounts,
@@ -16,13 +15,16 @@ from mfa_guard.checks.wiring import (
     segment_matches,
 )
 from mfa_guard.findings import Violation
+from mfa_guard.guide import commands
+from mfa_guard.guide.facts import MFA_KEY
+from mfa_guard.guide.position import position, quiet_transition, summary
 from mfa_guard.model import Project
 from mfa_guard.phase import at_least
 from mfa_guard.span import Span
 
-MANAGEMENT_CONFIGURE = "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup"
-SECURITY_CONFIGURE = "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup"
-REINIT = "`leverage tf init -reconfigure` in every layer initialised with the previous profile"
+MANAGEMENT_CONFIGURE = commands.configure("MANAGEMENT")
+SECURITY_CONFIGURE = commands.configure("SECURITY")
+REINIT = f"`{commands.REINIT}` in every layer initialised with the previous profile"
 
 
 def _oaar_step(project: Project) -> Optional[str]:
@@ -35,7 +37,7 @@ def _oaar_step(project: Project) -> Optional[str]:
     if not pending:
         return None
     return (
-        "set role_requires_mfa = true on the OrganizationAccountAccessRole and `leverage tf apply`, "
+        f"set role_requires_mfa = true on the OrganizationAccountAccessRole and `{commands.APPLY}`, "
         f"in this order: {', '.join(pending)}"
     )
 
@@ -93,11 +95,19 @@ def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
     project = ctx.project
     if project.state.mode != "iam" or project.state.phase != "transitional":
         return
+    if quiet_transition(project):  # on the guide's path: progress, one note (never a failure)
+        text = summary(position(project))
+        if text is not None:
+            yield Violation(_anchor(project), text + ".", address="project:phase", severity="note")
+        return
     steps, pending = remaining_steps(project)
     if pending < 2:
         return  # one step left: the rule that names it (MFA001, PRF004, PRF008, ROL001, ...) says it already
     numbered = " ".join(f"({n}) {step};" for n, step in enumerate(steps, 1)).rstrip(";")
     facts = "; ".join(project.state.markers)
+    off = position(project).deviations
+    if off:
+        facts += "; off the guide's path: " + "; ".join(off)
     yield Violation(
         _anchor(project),
         f"the project is between phases, heading for {project.state.target_phase.upper()}: "

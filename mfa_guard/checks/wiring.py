@@ -6,15 +6,17 @@ from typing import Optional
 
 from mfa_guard.findings import Fix, TextEdit
 from mfa_guard.fix.edits import replace_string_value
+from mfa_guard.guide import commands
+from mfa_guard.guide.facts import MFA_KEY, describe_truth, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.order import in_guide_order
+from mfa_guard.guide.records import CONFIRMATIONS
+from mfa_guard.guide.runbook import apply_recorded
 from mfa_guard.model import Account, Project, Role, literal_str
 from mfa_guard.parse.dotenv import EnvEntry
 from mfa_guard.phase import at_least
 from mfa_guard.profiles import ProfileName, parse_profile
 
-MFA_KEY = "MFA_ENABLED"
 ROLE_LABELS = {"oaar": "OrganizationAccountAccessRole", "devops": "DevOps"}
-# §5.8 step 4: OAAR changes are applied management first, then security, then shared, then the rest.
-APPLY_ORDER = ("security", "shared")
 
 
 def root_mfa_entry(project: Project) -> Optional[EnvEntry]:
@@ -44,7 +46,9 @@ def account_mfa_value(project: Project, account: Account) -> Optional[str]:
 
 
 def account_mfa_on(project: Project, account: Account) -> bool:
-    return project.state.mode == "iam" and account_mfa_value(project, account) == "true"
+    """In the terms of the project's CLI generation (guide/facts.py); unresolved: off."""
+    value = account_mfa_value(project, account)
+    return project.state.mode == "iam" and value is not None and mfa_flag_on(value, project.state.cli)
 
 
 def spelled_bool(text: str) -> Optional[bool]:
@@ -85,11 +89,8 @@ def roles_of(project: Project, account: Account, kind: str) -> tuple[Role, ...]:
 
 
 def requires_mfa(role: Role) -> Optional[bool]:
-    """True for `true` or an omitted attribute (module default), False for `false`, None if unknown."""
-    state = role.mfa_state
-    if state == "unknown":
-        return None
-    return state in ("true", "absent")
+    """The guide's one rule (guide/facts.py): true/absent require MFA, false/null do not."""
+    return truth_requires_mfa(role.mfa_state)
 
 
 def targeted_role(project: Project, profile: ProfileName) -> Optional[Role]:
@@ -105,16 +106,8 @@ def targeted_role(project: Project, profile: ProfileName) -> Optional[Role]:
 
 
 def ordered_accounts(project: Project) -> list[Account]:
-    """Management first, then security, shared and the others alphabetically (§5.8 step 4)."""
-
-    def rank(account: Account) -> tuple[int, str]:
-        if account.is_management:
-            return (0, "")
-        if account.name in APPLY_ORDER:
-            return (1 + APPLY_ORDER.index(account.name), "")
-        return (len(APPLY_ORDER) + 1, account.name)
-
-    return sorted(project.accounts, key=rank)
+    """The guide's order (guide/order.py): management, security, shared, then the rest."""
+    return in_guide_order(project.accounts)
 
 
 def oaar_blocker(project: Project) -> Optional[str]:
@@ -126,16 +119,40 @@ def oaar_blocker(project: Project) -> Optional[str]:
             problems.append(f"{account.directory}/ has no OrganizationAccountAccessRole module")
             continue
         role = roles[-1]
-        state = requires_mfa(role)
-        if state is None:
-            problems.append(f"role_requires_mfa of {account.directory}'s OAAR is an expression")
-        elif not state:
+        if not requires_mfa(role):
             attribute = role.requires_mfa
             line = attribute.span.line if attribute is not None else role.block.span.line
-            problems.append(f"{role.path}:{line} has role_requires_mfa = false")
+            text = attribute.value.text if attribute is not None else ""
+            problems.append(f"{role.path}:{line} {describe_truth(role.mfa_state, text)}")
+        elif not apply_recorded(project, account):
+            layer = account.identities_layer
+            problems.append(f"the apply of {layer} is not recorded (`{commands.record_apply(layer)}`)")
     if not problems:
         return None
-    return "every OrganizationAccountAccessRole must require MFA (applied) first: " + "; ".join(problems)
+    return "every OrganizationAccountAccessRole must require MFA, applied and recorded, first: " + "; ".join(problems)
+
+
+def confirmation_blocker(project: Project, what: str) -> Optional[str]:
+    """Lock-out guard (§5.9): a role that starts requiring MFA locks out whoever has no device."""
+    if project.records.confirmed(what) is not None:
+        return None
+    return f"confirm that {CONFIRMATIONS[what]} (`{commands.confirm(what)}`)"
+
+
+def oaar_edit_blocker(project: Project, account: Account) -> Optional[str]:
+    """The guide's preconditions of an OAAR edit: the management users' MFA devices confirmed
+    (lock-out guard, §5.9), and the applies of every account before this one recorded (§5.8)."""
+    problems = []
+    unconfirmed = confirmation_blocker(project, "management-mfa")
+    if unconfirmed is not None:
+        problems.append(unconfirmed)
+    for earlier in ordered_accounts(project):
+        if earlier.directory == account.directory:
+            break
+        if roles_of(project, earlier, "oaar") and not apply_recorded(project, earlier):
+            layer = earlier.identities_layer
+            problems.append(f"the apply of {layer} is not recorded (`{commands.record_apply(layer)}`)")
+    return "; ".join(problems) or None
 
 
 def flag_blocker(project: Project) -> Optional[str]:
@@ -196,19 +213,19 @@ def switch_blocker(project: Project, account: Account, profile: Optional[str]) -
 def credentials_command(project: Project, profile: str) -> Optional[str]:
     """The `leverage` command that writes `profile` to ~/.aws/<short>/config (LOC001, §5.2)."""
     if project.state.mode == "sso":
-        return "leverage aws configure sso"
+        return commands.CONFIGURE_SSO
     suffix = parse_profile(profile).suffix
     if suffix == "devops":
-        return "leverage credentials configure --type SECURITY --fetch-mfa-device --skip-access-keys-setup"
+        return commands.configure("SECURITY")
     if suffix != "oaar":
         return None
     if at_least(project.state, "p1") or project.state.mfa_enabled:
-        return "leverage credentials configure --type MANAGEMENT --fetch-mfa-device --skip-access-keys-setup"
-    return "leverage credentials configure --type BOOTSTRAP --skip-access-keys-setup"
+        return commands.configure("MANAGEMENT")
+    return commands.configure("BOOTSTRAP")
 
 
 def reconfigure(account: Account) -> str:
-    return f"`leverage tf init -reconfigure` in each initialised layer of {account.directory}/"
+    return commands.reconfigure_account(account.directory)
 
 
 def switch_companion(project: Project, account: Account, profile: str, command: Optional[str] = None) -> str:

@@ -11,6 +11,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "check a Leverage project and report findings"),
     "fix": ("fix", "apply the safe fixes (and guarded ones with --guarded), then report what is left"),
     "plan": ("plan", "print the ordered steps (file edits and commands) from the current state to p1 or p2"),
+    "status": ("status", "show where the project stands on the post-deployment guide, one row per account"),
     "profiles": (
         "profiles",
         "check the local ~/.aws/<short> profiles the project needs and print (or run) the commands that fix them",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from typing import TextIO
 
@@ -60,7 +59,7 @@ def _dry_run_json(result: FixResult) -> str:
 
     assert result.initial is not None
     initial = result.initial
-    data = document(Report(initial.findings, initial.rules, project_info(initial.project)))
+    data = document(Report(initial.findings, initial.rules, project_info(initial.project, initial.local)))
     data["would_fix"] = [
         {
             "rule": a.rule,
@@ -78,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
     from mfa_guard.fix.ordered import planner
 
     _refuse_formats(args)
+    # `--to` directs the plan; it does not demand the phase of the report (`--target-phase` does),
+    # so a run that follows the guide reports its progress like `check`.
     options = analysis_options(args)
-    if args.to:
-        options = dataclasses.replace(options, target_phase=args.to)
     policy = FixPolicy(
         guarded=args.guarded,
         max_passes=max(1, args.max_passes),
@@ -104,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     written = _write(result)
     after = analyse(options) if written else result.analysis  # what is on disk now
     notes.write(render_fix_summary(result, written, shown=lambda c: rebase_cd(c, after.project.root)))
-    emit(Report(after.findings, after.rules, project_info(after.project)), args)
+    emit(Report(after.findings, after.rules, project_info(after.project, after.local)), args)
     if args.to:
         notes.write(render_plan(build_plan(after.project, args.to, load_facts(after.project))))
     return exit_code(after.findings, args, after.fail_on)

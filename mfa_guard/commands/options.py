@@ -60,6 +60,12 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
         "--management-account", metavar="DIR", help="the management account directory (default: inferred)"
     )
     parser.add_argument(
+        "--leverage-cli",
+        type=int,
+        choices=(2, 3),
+        help="the Leverage CLI generation: 2 (Docker) or 3 (dockerless) (default: `leverage_cli`, else inferred)",
+    )
+    parser.add_argument(
         "--ci", action="store_true", help="CI mode: machine users run with MFA off, so MFA001 is not reported"
     )
     parser.add_argument(
@@ -134,6 +140,7 @@ def analysis_options(args: argparse.Namespace) -> Options:
         rule_files=args.rule_files,
         target_phase=args.target_phase,
         management_account=args.management_account,
+        leverage_cli=args.leverage_cli,
         ci=args.ci,
         no_cache=args.no_cache,
         config=args.config,

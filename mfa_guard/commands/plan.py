@@ -9,10 +9,13 @@ import sys
 
 from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, analysis_options
+from mfa_guard.commands.tracked import untracked_warnings
 from mfa_guard.errors import UserError
-from mfa_guard.fix.facts import MARKER, load_facts, record_applied
-from mfa_guard.fix.plan import TARGETS, Plan, build_plan, oaar_digest
+from mfa_guard.fix.facts import MARKER, load_facts, record_applied, record_confirmed
 from mfa_guard.fix.render import plan_json, render_plan
+from mfa_guard.guide import commands
+from mfa_guard.guide.records import CONFIRMATIONS
+from mfa_guard.guide.runbook import TARGETS, Plan, build_plan, oaar_digest
 from mfa_guard.model import Project
 
 
@@ -24,7 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="LAYER",
-        help=f"record that `leverage tf apply` succeeded in LAYER (or ACCOUNT) with the current code, in {MARKER}",
+        help=f"record that `{commands.APPLY}` succeeded in LAYER (or ACCOUNT) with the current code, in {MARKER}",
+    )
+    parser.add_argument(
+        "--confirm",
+        action="append",
+        default=[],
+        choices=sorted(CONFIRMATIONS),
+        help="record that every management (or security) IAM user has a virtual MFA device: the guide "
+        "writes the first role edit that needs it only after this",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -35,10 +46,18 @@ def run(args: argparse.Namespace) -> int:
         options = dataclasses.replace(options, target_phase=args.to)
     project = analyse(options).project
     target = args.to or (project.state.target_phase if project.state.target_phase in TARGETS else "p1")
+    recorded = bool(args.applied or args.confirm)
     for name in args.applied:
         layer = _apply_layer(project, target, name)
         record_applied(project.root, layer, oaar_digest(project, layer))
         sys.stderr.write(f"Recorded the apply of {layer} in {MARKER}.\n")
+    for what in args.confirm:
+        record_confirmed(project.root, what)
+        sys.stderr.write(f"Recorded in {MARKER}: {CONFIRMATIONS[what]}.\n")
+    if recorded:
+        for warning in untracked_warnings(project.root, (MARKER,)):
+            sys.stderr.write(warning + "\n")
+        project = analyse(options).project  # the position follows the new records
     plan = build_plan(project, target, load_facts(project))
     if args.format == "json":
         json.dump(plan_json(plan), sys.stdout, indent=2)

@@ -18,6 +18,7 @@ from mfa_guard.commands.local_options import (
 )
 from mfa_guard.commands.options import PHASE_CHOICES, add_output_arguments, emit, exit_code
 from mfa_guard.findings import Finding
+from mfa_guard.guide.order import in_guide_order
 from mfa_guard.local.model import KEY_ID, LocalState, mask
 from mfa_guard.local.plan import Step, build_plan, unplanned
 from mfa_guard.local.usage import used_profiles
@@ -41,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--target-phase", choices=PHASE_CHOICES, help="the phase to check against (default: inferred)")
     parser.add_argument("--management-account", metavar="DIR", help="the management account directory")
+    parser.add_argument(
+        "--leverage-cli", type=int, choices=(2, 3), help="the Leverage CLI generation (default: inferred)"
+    )
     add_output_arguments(parser)
 
 
@@ -51,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         select=LOCAL_RULES,
         target_phase=args.target_phase,
         management_account=args.management_account,
+        leverage_cli=args.leverage_cli,
         local=True,
         aws_dir=args.aws_dir,
     )
@@ -67,9 +72,20 @@ def _print(analysis: Analysis, args: argparse.Namespace, plan_stream: TextIO, ov
     assert analysis.local is not None
     if overview:
         sys.stdout.write(render_overview(analysis, analysis.local))
-    emit(Report(analysis.findings, analysis.rules, project_info(analysis.project), notes=local_notes(analysis)), args)
+    emit(
+        Report(
+            analysis.findings,
+            analysis.rules,
+            project_info(analysis.project, analysis.local),
+            notes=local_notes(analysis),
+        ),
+        args,
+    )
     warn_notes(analysis, args.format)
-    plan = render_plan(build_plan(analysis.findings), analysis.findings)
+    plan = render_plan(
+        build_plan(analysis.findings, [a.directory for a in in_guide_order(analysis.project.accounts)]),
+        analysis.findings,
+    )
     plan_stream.write(("\n" if overview and plan else "") + plan)
     if unreadable(analysis):
         sys.stderr.write("mfa-guard: some local files could not be read; the checks that need them were skipped\n")
@@ -78,7 +94,7 @@ def _print(analysis: Analysis, args: argparse.Namespace, plan_stream: TextIO, ov
 def _execute(analysis: Analysis, options: Options, args: argparse.Namespace) -> int:
     from mfa_guard.local.run import find_leverage, run_steps
 
-    steps = build_plan(analysis.findings)
+    steps = build_plan(analysis.findings, [a.directory for a in in_guide_order(analysis.project.accounts)])
     runnable = [step for step in steps if step.runnable]
     log = sys.stderr
     if not runnable or unreadable(analysis):
@@ -90,7 +106,10 @@ def _execute(analysis: Analysis, options: Options, args: argparse.Namespace) -> 
     log.write(render_plan(steps, analysis.findings))
     # With a machine format, stdout carries only the report: the CLI's own output goes to stderr.
     child_stdout = None if args.format == "console" else log
-    outcome = run_steps(steps, analysis.project.root, log, leverage, stdout=child_stdout)
+    from mfa_guard.local.dockerless_exec import checks_for
+
+    checks = checks_for(analysis, options)  # 3.x: the files, not the exit codes, say what happened
+    outcome = run_steps(steps, analysis.project.root, log, leverage, stdout=child_stdout, checks=checks)
     after = analyse(options)  # re-check: the files changed under us
     log.write("==> re-checking the local profiles\n")
     _print(after, args, sys.stdout if args.format == "console" else log, overview=args.format == "console")
@@ -105,7 +124,10 @@ def render_overview(analysis: Analysis, local: LocalState) -> str:
     lines = [
         f"Project {project.short_name or '?'}: {state.mode.upper()} mode, phase {state.phase}"
         + (f" (target {state.target_phase})" if state.target_phase != state.phase else "")
-        + f", MFA_ENABLED {'true' if state.mfa_enabled else 'not true'}",
+        + f", MFA_ENABLED {'true' if state.mfa_enabled else 'not true'}"
+        if not state.cli.dockerless
+        else f", MFA step {'on' if state.mfa_enabled else 'off'}",
+        f"Leverage CLI {state.cli.label}: {state.cli.reason}",
         f"Local AWS files: {local.directory} ({_count(local.config.sections, 'profile')} in config, "
         f"{_count(local.credentials.sections, 'section')} in credentials)",
     ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
 from mfa_guard.findings import TextEdit
+from mfa_guard.parse.hcl_types import Body
 from mfa_guard.source import SourceFile
 
 
@@ -58,10 +59,10 @@ def problems(source: SourceFile) -> list[str]:
         from mfa_guard.parse.hcl_types import HclSyntaxError
 
         try:
-            parse_hcl(source)
+            document = parse_hcl(source)
         except HclSyntaxError as exc:
             return [f"{exc.message} (line {exc.line})"]
-        return []
+        return list(_repeated(document.body))
     if name.endswith((".yaml", ".yml")):
         from mfa_guard.parse.yamlfile import YamlSyntaxError, parse_yaml
 
@@ -70,6 +71,14 @@ def problems(source: SourceFile) -> list[str]:
         except YamlSyntaxError as exc:
             return [f"{exc.message} (line {exc.line})"]
     return []
+
+
+def _repeated(body: Body) -> Iterator[str]:
+    """Attributes set twice in one block: Terraform rejects the file although it parses."""
+    for attribute in body.duplicates():
+        yield f"`{attribute.name}` is set twice in one block (line {attribute.name_span.line})"
+    for block in body.blocks:
+        yield from _repeated(block.body)
 
 
 def breaks(before: SourceFile, after: SourceFile) -> Optional[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mfa_guard.findings import TextEdit
+from mfa_guard.fix.placement import insertion_line
 from mfa_guard.parse.hcl_types import Attribute, Block
 from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
@@ -43,7 +44,9 @@ def line_indent(source: SourceFile, line: int) -> str:
 
 
 def insert_attribute(block: Block, source: SourceFile, name: str, value: str) -> TextEdit:
-    """Add `name = value` as the last attribute of `block`, in the block's own style."""
+    """Add `name = value` to `block` where it belongs (fix/placement.py), in the block's own style.
+
+    The fix loop realigns the new line's group afterwards (fix/align.py), as `terraform fmt` would."""
     text, newline = source.text, source.newline
     attributes = block.body.attributes
     closing_line = source.index.position(block.close_brace_start)[0]
@@ -66,6 +69,12 @@ def insert_attribute(block: Block, source: SourceFile, name: str, value: str) ->
             start = last.span.end if not gap.strip() else block.close_brace_start
             return TextEdit(
                 block.span.path, start, block.close_brace_start, f"{newline}{indent}{name} = {value}{newline}{outer}"
+            )
+        placed = insertion_line(block, source, name)
+        if placed is not None and placed[0] <= closing_line:
+            position = source.index.line_start(placed[0])
+            return TextEdit(
+                block.span.path, position, position, f"{line_indent(source, placed[1])}{name} = {value}{newline}"
             )
         indent = line_indent(source, last.span.line)
         eol = text.find("\n", last.span.end)

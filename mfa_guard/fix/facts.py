@@ -1,8 +1,11 @@
-"""What the plan cannot read from the code: applies a person recorded, and initialised backends."""
+"""What the plan cannot read from the code: applies and confirmations a person recorded, and
+initialised backends. The records file is committed with the change (`guide/records.py`)."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import getpass
 import json
 import os
 import tempfile
@@ -11,32 +14,43 @@ from pathlib import Path
 from typing import Optional
 
 from mfa_guard.errors import UserError
-from mfa_guard.fix.plan import Facts
 from mfa_guard.fix.write import safe_target
+from mfa_guard.guide.records import (
+    CONFIRM_PREFIX,
+    LEGACY_RECORDS_FILE,
+    RECORDS_FILE,
+    Record,
+    Records,
+    format_records,
+    parse_records,
+)
+from mfa_guard.guide.runbook import Facts
 from mfa_guard.model import Project
 from mfa_guard.user_files import read_user_file
 
-# One line per apply a person confirmed: `<layer> <digest of the OAAR code that was applied>`.
-# `leverage tf apply` leaves no trace in the files, so this is the only way the plan can know.
-MARKER = ".mfa-guard-applied"
-_HEADER = (
-    "# Layers where `leverage tf apply` ran with the OrganizationAccountAccessRole code shown by the digest.\n"
-    "# Written by `mfa-guard plan --applied LAYER`; a layer whose OAAR code changed since must be applied again.\n"
-)
+MARKER = RECORDS_FILE
+
+
+def records_path(root: Path) -> str:
+    """The file the records live in: the committable name, else the legacy dot-file if only it exists."""
+    if not (root / RECORDS_FILE).exists() and (root / LEGACY_RECORDS_FILE).is_file():
+        return LEGACY_RECORDS_FILE
+    return RECORDS_FILE
+
+
+def read_records(root: Path) -> Records:
+    name = records_path(root)
+    try:
+        # Committed, so hostile at worst: a regular file inside the project, size-capped.
+        text = read_user_file(root / name, UserError, root)
+    except UserError:
+        return Records({})
+    return Records(parse_records(text), name)
 
 
 def read_applied(root: Path) -> dict[str, str]:
-    try:
-        # Committed, so hostile at worst: a regular file inside the project, size-capped.
-        text = read_user_file(root / MARKER, UserError, root)
-    except UserError:
-        return {}
-    applied = {}
-    for line in text.splitlines():
-        parts = line.split("#", 1)[0].rsplit(None, 1)
-        if len(parts) == 2:
-            applied[parts[0]] = parts[1]
-    return applied
+    """layer -> digest of the OAAR code its recorded apply ran with."""
+    return read_records(root).digests
 
 
 def _backend_profile(layer_dir: Path, root: Path) -> Optional[str]:
@@ -56,18 +70,36 @@ def load_facts(project: Project) -> Facts:
             directory = project.root / layer
             if (directory / ".terraform").is_dir() and not (directory / ".terraform").is_symlink():
                 initialised[layer] = _backend_profile(directory, project.root)
-    return Facts(read_applied(project.root), initialised)
+    return Facts(project.records.digests, initialised)
 
 
-def record_applied(root: Path, layer: str, digest: str) -> None:
-    """Add or update `layer` in the marker file, atomically, under a lock: two `plan --applied`
-    at once must not both read the old file and each drop the other's record."""
-    target = safe_target(root, MARKER)  # never through a symlink, never outside the project
+def who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "unknown"
+
+
+def record_applied(
+    root: Path, layer: str, digest: str, user: Optional[str] = None, date: Optional[dt.date] = None
+) -> None:
+    """Add or update `layer` in the records file, atomically, with the date and who recorded it."""
+    _record(root, Record(layer, digest, (date or dt.date.today()).isoformat(), user or who()))
+
+
+def record_confirmed(root: Path, what: str, user: Optional[str] = None, date: Optional[dt.date] = None) -> None:
+    _record(root, Record(CONFIRM_PREFIX + what, "-", (date or dt.date.today()).isoformat(), user or who()))
+
+
+def _record(root: Path, record: Record) -> None:
+    """Under a lock: two `plan --applied` at once must not both read the old file and each drop
+    the other's record."""
+    target = safe_target(root, RECORDS_FILE)  # never through a symlink, never outside the project
     with _locked(target.parent):
-        applied = read_applied(root)
-        applied[layer] = digest
-        body = _HEADER + "".join(f"{name} {value}\n" for name, value in sorted(applied.items()))
-        handle, name = tempfile.mkstemp(prefix=f"{MARKER}.", suffix=".mfa-guard.tmp", dir=target.parent)
+        entries = dict(read_records(root).entries)
+        entries[record.key] = record
+        body = format_records(entries)
+        handle, name = tempfile.mkstemp(prefix=f"{RECORDS_FILE}.", suffix=".mfa-guard.tmp", dir=target.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(body)
@@ -76,7 +108,10 @@ def record_applied(root: Path, layer: str, digest: str) -> None:
             Path(name).replace(target)
         except OSError as exc:
             Path(name).unlink(missing_ok=True)
-            raise UserError(f"{MARKER}: cannot write: {exc.strerror or exc}") from None
+            raise UserError(f"{RECORDS_FILE}: cannot write: {exc.strerror or exc}") from None
+        legacy = root / LEGACY_RECORDS_FILE
+        if legacy.is_file() and not legacy.is_symlink():
+            legacy.unlink(missing_ok=True)  # its entries now live in the committable file
 
 
 @contextlib.contextmanager

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.findings import Finding, Fix, TextEdit
 from mfa_guard.fix.apply import EditError, apply_edits, breaks, compatible, conflicts, with_text
+from mfa_guard.fix.tidy import laid_out_alike, tidy
 from mfa_guard.prepare import Options
 from mfa_guard.source import SourceFile
 
@@ -118,6 +119,7 @@ class _Loop:
         self.policy = policy
         self.overlay: dict[str, SourceFile] = {}
         self.rejected_keys: set[tuple[str, str, tuple[str, ...]]] = set()
+        self.primary: dict[Fix, tuple[TextEdit, ...]] = {}  # a tidied fix -> the edits its rule built
         self.result = FixResult({}, {})
 
     def run(self) -> FixResult:
@@ -142,14 +144,19 @@ class _Loop:
 
     def _candidates(self, analysis: Analysis) -> tuple[list[Candidate], list[Held]]:
         directive = self.policy.planner(analysis) if self.policy.planner else Directive()
-        chosen = [c for c in directive.candidates if c.key not in self.rejected_keys]
+        sources = analysis.project.sources
+        # Every fix is realigned as `terraform fmt` would lay it out before anything compares its edits.
+        chosen = [replace(c, fix=self._tidy(c.fix, sources)) for c in directive.candidates]
+        chosen = [c for c in chosen if c.key not in self.rejected_keys]
         held: list[Held] = []
         manual = {rule.id for rule in analysis.rules if rule.fix == "manual"}
         seen: set[Fix] = {c.fix for c in chosen}
         planned = {edit for c in chosen for edit in c.fix.edits}
         for finding in analysis.findings:
-            fix = finding.fix
-            if fix is None or fix in seen or finding.rule in manual or set(fix.edits) <= planned:
+            if finding.fix is None or finding.rule in manual:
+                continue
+            fix = self._tidy(finding.fix, sources)
+            if fix in seen or set(fix.edits) <= planned:
                 continue
             candidate = Candidate(finding.rule, fix, finding)
             reason = self._why_not(candidate, directive)
@@ -160,6 +167,11 @@ class _Loop:
             chosen.append(candidate)
         return chosen, held
 
+    def _tidy(self, fix: Fix, sources: Mapping[str, SourceFile]) -> Fix:
+        tidied = tidy(fix, sources)
+        self.primary[tidied] = fix.edits
+        return tidied
+
     def _why_not(self, candidate: Candidate, directive: Directive) -> Optional[str]:
         fix = candidate.fix
         if candidate.key in self.rejected_keys:
@@ -167,13 +179,12 @@ class _Loop:
         for reservation in directive.reservations:
             if any(e == r or conflicts(e, r) for e in fix.edits for r in reservation.edits):
                 return reservation.reason
-        if fix.applicability == "guarded":
-            if not self.policy.guarded:
-                return "guarded fix: needs --guarded"
-            if fix.blocked_by:
-                return f"waits on: {fix.blocked_by}"
-        elif fix.applicability != "safe":
+        if fix.applicability not in ("safe", "guarded"):
             return f"unknown fix class {fix.applicability!r}"
+        if fix.applicability == "guarded" and not self.policy.guarded:
+            return "guarded fix: needs --guarded"
+        if fix.blocked_by:  # a safe fix can wait on a precondition too (MFA001 on the backend switch)
+            return f"waits on: {fix.blocked_by}"
         return None
 
     def _pass(self, analysis: Analysis, candidates: Sequence[Candidate], number: int) -> bool:
@@ -231,6 +242,8 @@ class _Loop:
         while True:
             texts, broken = _combine(accepted, sources)
             if broken is None:
+                broken = self._laid_out_apart(accepted, sources, texts)
+            if broken is None:
                 break
             touching = [c for c in accepted if any(e.path == broken for e in c.fix.edits)]
             accepted.remove(touching[-1])  # at least two: each one alone was checked
@@ -242,6 +255,23 @@ class _Loop:
                 self.overlay[path] = after
                 changed = True
         return changed
+
+    def _laid_out_apart(
+        self, accepted: Sequence[Candidate], sources: Mapping[str, SourceFile], texts: Mapping[str, SourceFile]
+    ) -> Optional[str]:
+        """A file where fixes aligned one by one differ from the same edits aligned together (two
+        insertions that split one comment group, say): the later fix waits for the next pass."""
+        primary: dict[str, list[TextEdit]] = {}
+        count: dict[str, int] = {}
+        for candidate in accepted:
+            for path in {e.path for e in candidate.fix.edits}:
+                count[path] = count.get(path, 0) + 1
+            for edit in self.primary.get(candidate.fix, candidate.fix.edits):
+                primary.setdefault(edit.path, []).append(edit)
+        for path, edits in primary.items():
+            if count[path] > 1 and not laid_out_alike(sources[path], edits, texts[path].text):
+                return path
+        return None
 
     def _reject(self, candidate: Candidate, problem: str) -> None:
         self.rejected_keys.add(candidate.key)

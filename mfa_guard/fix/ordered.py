@@ -20,26 +20,33 @@ def planner(target: str, perform: bool, facts: Optional[Facts] = None) -> Planne
     """Each pass: the edit steps before the first human step (when `perform`), and reservations
     on the text of every later edit step, so that no rule fix jumps ahead of the guide's order."""
     known: list[Facts] = [facts] if facts is not None else []
+    offered: list[tuple[str, str]] = []  # the one step this run writes (later passes re-offer only it)
 
     def directive(analysis: Analysis) -> Directive:
         if not known:  # read once: recorded applies and .terraform do not change during a run
             known.append(load_facts(analysis.project))
         plan = build_plan(analysis.project, target, known[0])
-        enabled = {rule.id for rule in analysis.rules}
+        # The rule files say which rule runs which check: a step names the check, never a rule id.
+        rule_of = {rule.check: rule.id for rule in reversed(analysis.rules)}
         candidates: tuple[Candidate, ...] = ()
         if perform:
             candidates = tuple(
                 Candidate(
-                    step.rule, Fix("guarded", step.edits, f"{step.title} ({step.where})"), None, f"plan step {i + 1}"
+                    rule_of[step.check],
+                    Fix("guarded", step.edits, f"{step.title} ({step.where})"),
+                    None,
+                    f"plan step {i + 1}",
                 )
                 for i, step in plan.runnable()
-                if step.rule in enabled or step.rule == "PLAN"
+                if step.check in rule_of and (not offered or offered[0] == (step.title, step.where))
             )
-        stop = plan.first_stop()
+            if candidates and not offered:
+                offered.extend((step.title, step.where) for _, step in plan.runnable()[:1])
+        after = plan.next_step()
         reservations = tuple(
-            Reservation(step.edits, f"waits on plan {step_label(plan, i)}, after {step_label(plan, stop)}")
+            Reservation(step.edits, f"waits on plan {step_label(plan, i)}, after {step_label(plan, after)}")
             for i, step in plan.reserved()
-            if step.edits and stop is not None
+            if step.edits and after is not None
         )
         return Directive(candidates, reservations)
 

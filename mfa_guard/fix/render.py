@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Callable, Optional
 
-from mfa_guard.fix.fixer import FixResult
+from mfa_guard.fix.fixer import Applied, FixResult
 from mfa_guard.fix.plan import Plan, Step
+from mfa_guard.guide.order import in_guide_order
 
 _MARKS = {"done": "[x]", "todo": "[ ]", "check": "[?]", "blocked": "[!]"}
 _KINDS = {"edit": "edit", "apply": "run", "command": "run", "manual": "do"}
@@ -14,6 +15,22 @@ _KINDS = {"edit": "edit", "apply": "run", "command": "run", "manual": "do"}
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _in_guide_order(result: FixResult) -> list[Applied]:
+    """The applied fixes by account in the guide's order (management, security, shared, the rest),
+    the plan's steps first by their number; the project root's files (build.env) with management."""
+    project = result.analysis.project if result.analysis is not None else None
+    ranks = {a.directory: i for i, a in enumerate(in_guide_order(project.accounts))} if project else {}
+    management = next((a.directory for a in project.accounts if a.is_management), None) if project else None
+
+    def key(item: tuple[int, Applied]) -> tuple[int, int, int]:
+        index, applied = item
+        top = applied.path.split("/", 1)[0] if "/" in applied.path else (management or "")
+        step = int(applied.origin.rsplit(" ", 1)[-1]) if applied.origin.startswith("plan step ") else 0
+        return (step, ranks.get(top, len(ranks)), index)
+
+    return [a for _, a in sorted(enumerate(result.applied), key=key)]
 
 
 def render_fix_summary(
@@ -45,7 +62,7 @@ def render_fix_summary(
         lines.append(f"{path}: still changing after the maximum number of passes; nothing was written for it.")
     for held in result.held:
         lines.append(f"  not fixed: {held.rule} {held.path}:{held.line} {held.description}: {held.reason}")
-    companions = list(dict.fromkeys(a.companion for a in result.applied if a.companion))  # in the order applied
+    companions = list(dict.fromkeys(a.companion for a in _in_guide_order(result) if a.companion))
     if companions:
         lines.append("A file edit cannot do everything; then run:")
         lines += [f"  {shown(command) if shown else command}" for command in companions]
@@ -84,14 +101,15 @@ def render_plan(plan: Plan) -> str:
 
 
 def render_stop(plan: Plan, command: str = "mfa-guard fix --to {target} --guarded") -> str:
-    stop = plan.first_stop()
+    stop = plan.next_step()
     again = command.format(target=plan.target)
     if stop is None:
-        if plan.complete:
-            return f"The files are at {plan.target}; run the remaining commands above that are not done yet."
-        return f"Every step up to {plan.target} can be written now: `{again}`."
+        return f"The files are at {plan.target}; run the remaining commands above that are not done yet."
     step = plan.steps[stop]
-    what = f"`{step.command}` in {step.where}" if step.command else f"{step.title} ({step.where})"
+    if step.kind == "edit" and step.edits:
+        return f"Next step: step {stop + 1}: {step.title} ({step.where}): `{again}` writes it (one step per run)."
+    where = "" if step.command is not None and step.command.startswith("cd ") else f" in {step.where}"
+    what = f"`{step.command}`{where}" if step.command else f"{step.title} ({step.where})"
     after = f" ({step.note})" if step.note else ""
     return f"Next step needs a person: step {stop + 1}: {what}{after}. Then run `{again}` again."
 
@@ -102,6 +120,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "message": plan.message,
         "complete": plan.complete,
         "next_human_step": None if plan.first_stop() is None else (plan.first_stop() or 0) + 1,
+        "next_step": None if plan.next_step() is None else (plan.next_step() or 0) + 1,
         "steps": [
             {
                 "number": number,
@@ -111,7 +130,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 "title": step.title,
                 "file" if step.kind == "edit" else "cwd": step.where,
                 "command": step.command,
-                "rule": step.rule,
+                "check": step.check,
                 "note": step.note,
                 "blocking": step.blocking,
             }

@@ -21,7 +21,17 @@ def layers_by_account(files: tuple[str, ...], accounts: list[str]) -> dict[str, 
         top, _, rest = relpath.partition("/")
         if top in wanted and rest.endswith(".tf") and "/" in rest and not rest.startswith("config/"):
             layers[top].add(relpath.rsplit("/", 1)[0])
-    return {account: sorted(found) for account, found in layers.items()}
+    return {account: _roots(found) for account, found in layers.items()}
+
+
+def _roots(directories: set[str]) -> list[str]:
+    """Without child-module directories: a directory below a layer (`<layer>/modules/x`) is the
+    layer's own module, not a layer the CLI runs in."""
+    result: list[str] = []
+    for directory in sorted(directories):
+        if not any(directory.startswith(f"{layer}/") for layer in result):
+            result.append(directory)
+    return result
 
 
 def management_directory(

@@ -6,20 +6,21 @@ import re
 from re import Pattern
 from typing import Optional
 
-from mfa_guard.load.reader import Reader
+from mfa_guard.load.reader import Reader, duplicate_problems
 from mfa_guard.model import Account, LayerProfile, Output
 
 # The MFA entrypoint collects `^\s+profile` lines of config.tf and locals.tf, skipping `lookup`.
 _PROFILE_LINE = re.compile(r"^[ \t]+profile[ \t]*=[ \t]*(?P<value>[^\r\n#]*?)[ \t]*(?:(?:#|//).*)?\r?$", re.M)
 _PROFILE_FILES = ("config.tf", "locals.tf")
+_PROFILE_FILES_3X = (*_PROFILE_FILES, "runtime.tf")  # 3.x get_profiles also reads runtime.tf (auth.py:95-103)
 
 
 def layer_profiles(
-    reader: Reader, account: Account, backend_profile: Optional[str], short: Optional[str]
+    reader: Reader, account: Account, backend_profile: Optional[str], short: Optional[str], dockerless: bool = False
 ) -> list[LayerProfile]:
     found = []
     for layer in account.layers:
-        for name in _PROFILE_FILES:
+        for name in _PROFILE_FILES_3X if dockerless else _PROFILE_FILES:
             relpath = f"{layer}/{name}"
             if not reader.index.exists(relpath):
                 continue
@@ -28,8 +29,8 @@ def layer_profiles(
                 continue
             for match in _PROFILE_LINE.finditer(source.text):
                 expression = match.group("value")
-                if not expression or "lookup" in match.group(0):
-                    continue
+                if not expression or "lookup" in match.group(0) or (dockerless and "local." in expression):
+                    continue  # 3.x also skips `local.` values (auth.py:449-467)
                 span = source.index.span(relpath, match.start("value"), match.end("value"))
                 resolved = resolve_profile(expression, backend_profile, short)
                 found.append(LayerProfile(account.directory, layer, relpath, expression, span, resolved))
@@ -74,5 +75,7 @@ def secret_outputs(reader: Reader, accounts: tuple[Account, ...], wanted: Patter
             continue
         document = reader.hcl(relpath)
         if document is not None:
-            found.extend(Output(document.path, block) for block in document.body.blocks_of("output"))
+            for block in document.body.blocks_of("output"):
+                reader.problems.extend(duplicate_problems(document.path, block.body))
+                found.append(Output(document.path, block))
     return found

@@ -18,7 +18,7 @@ from mfa_guard.load.layers import layer_profiles, secret_outputs
 from mfa_guard.load.reader import Reader, duplicate_problems
 from mfa_guard.load.short_name import short_name_sources
 from mfa_guard.model import ParseProblem, Project, ShortNameSource
-from mfa_guard.phase import infer_state
+from mfa_guard.phase import cli_generation, infer_state
 from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
 
@@ -31,6 +31,8 @@ class LoadOptions:
     management_account: Optional[str] = None
     short_name: Optional[str] = None
     target_phase: Optional[str] = None
+    leverage_cli: Optional[int] = None  # configured generation; None: inferred from build.env
+    leverage_cli_from: str = ""
     output_filter: Pattern[str] = field(default_factory=lambda: re.compile(DEFAULT_OUTPUT_FILTER))
     excluded: Callable[[str], bool] = lambda _path: False
     extra_hcl: Callable[[str], bool] = lambda _path: False  # files generic rules want parsed
@@ -43,7 +45,7 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     options = options or LoadOptions()
     index = index if index is not None else walk(root, options.excluded)
     cache = project_store(options.cache_dir, root) if options.cache_dir is not None else None
-    reader = Reader(index, cache, options.overlay)
+    reader = Reader(index, cache, options.overlay, options.cache_dir)
     envs = tuple(
         env
         for relpath in index.files
@@ -66,11 +68,12 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     identity_layers = tuple(
         layer for account in accounts for layer in [load_identity_layer(reader, account)] if layer is not None
     )
+    cli = cli_generation(envs, options.leverage_cli, options.leverage_cli_from)
     profiles = tuple(
         profile
         for account in accounts
         for profile in layer_profiles(
-            reader, account, account.backend.profile_value if account.backend else None, short
+            reader, account, account.backend.profile_value if account.backend else None, short, cli.dockerless
         )
     )
     outputs = tuple(secret_outputs(reader, accounts, options.output_filter))
@@ -97,7 +100,10 @@ def load_project(root: Path, options: Optional[LoadOptions] = None, index: Optio
     )
     if cache is not None:
         cache.save()
-    return dataclasses.replace(project, state=infer_state(project, options.target_phase))
+    from mfa_guard.fix.facts import read_records
+
+    state = infer_state(project, options.target_phase, cli)
+    return dataclasses.replace(project, state=state, records=read_records(index.root))
 
 
 def _common_path(index: FileIndex) -> Optional[str]:

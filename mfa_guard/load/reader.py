@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Optional
 
 from mfa_guard.cache import DataStore, digest
@@ -21,8 +22,10 @@ class Reader:
         index: FileIndex,
         cache: Optional[DataStore] = None,
         overlay: Optional[Mapping[str, SourceFile]] = None,
+        table_dir: Optional[Path] = None,
     ) -> None:
         self.index = index
+        self.table_dir = table_dir  # where parser tables may be cached if ever built; None: nowhere
         self._base = str(index.root)  # read_source joins strings: a Path would be converted per file
         self.cache = cache
         self.overlay = overlay or {}  # in-memory texts that replace files on disk (the fix loop)
@@ -64,7 +67,7 @@ class Reader:
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is None:
             try:
-                cached = parse_hcl(source)
+                cached = parse_hcl(source, self.table_dir)
             except HclSyntaxError as exc:
                 cached = (exc.message, exc.line, exc.column)
             if self.cache is not None:

@@ -52,13 +52,17 @@ def parse_command(command: str) -> tuple[Optional[tuple[str, ...]], str]:
     return tuple(words), cwd
 
 
-def rank(step: Step) -> tuple[int, str]:
+def rank(step: Step, accounts: Sequence[str] = ()) -> tuple[int, int, str]:
+    """Commands by kind, then by account in the guide's order (`accounts`), then by directory."""
     if not step.runnable:
-        return 0, step.command  # repository edits (MFA_ENABLED) come before fetching MFA devices
-    return next((order for marker, order in _ORDER if marker in step.command), 6), step.cwd
+        return 0, 0, step.command  # repository edits (MFA_ENABLED) come before fetching MFA devices
+    kind = next((order for marker, order in _ORDER if marker in step.command), 6)
+    top = step.cwd.split("/", 1)[0]
+    return kind, accounts.index(top) if top in accounts else len(accounts), step.cwd
 
 
-def build_plan(findings: Sequence[Finding]) -> list[Step]:
+def build_plan(findings: Sequence[Finding], accounts: Sequence[str] = ()) -> list[Step]:
+    """`accounts`: the account directories in the guide's order (guide/order.py)."""
     grouped: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.companion:
@@ -67,7 +71,7 @@ def build_plan(findings: Sequence[Finding]) -> list[Step]:
     for command, members in grouped.items():
         argv, cwd = parse_command(command)
         steps.append(Step(command, argv, cwd, tuple(members)))
-    return sorted(steps, key=rank)
+    return sorted(steps, key=lambda step: rank(step, accounts))
 
 
 def unplanned(findings: Sequence[Finding]) -> list[Finding]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Optional
 
+from mfa_guard.guide.commands import configure, reconfigure_in
 from mfa_guard.local.model import LocalState
 from mfa_guard.model import Account, Project, literal_str
 from mfa_guard.phase import at_least
@@ -18,9 +18,6 @@ ROLE_OF_SUFFIX = {"oaar": "OrganizationAccountAccessRole", "devops": "DevOps"}
 # The credential type whose run writes profiles with that suffix, and the account of its user.
 BASE_ACCOUNT = {"bootstrap": "management", "management": "management", "security": "security"}
 ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?P<account>[0-9]{12}):(?P<kind>role|mfa)/(?:.*/)?(?P<name>[^/]+)$")
-CONFIGURE = "leverage credentials configure"
-CONFIGURE_SSO = "leverage aws configure sso"
-REINIT = "leverage tf init -reconfigure"
 
 
 @dataclass(frozen=True)
@@ -107,15 +104,14 @@ def credential_type(project: Project, profile: ProfileName) -> Optional[str]:
 
 def configure_command(project: Project, local: LocalState, kind: str) -> str:
     """The exact `credentials configure` run for that type, given what the files already hold."""
-    parts = [CONFIGURE, "--type", kind]
-    if kind != "BOOTSTRAP" and project.state.mfa_enabled:
-        parts.append("--fetch-mfa-device")
     base = local.credentials.section(f"{project.short_name}-{kind.lower()}")
-    if base is not None and base.has_keys:
-        parts.append("--skip-access-keys-setup")
-    elif base is not None:
-        parts.append("--overwrite-existing-credentials")  # section there, keys incomplete
-    return " ".join(parts)
+    # a section with incomplete keys is overwritten; without a section the keys are asked for
+    return configure(
+        kind,
+        fetch_mfa=project.state.mfa_enabled,
+        skip_keys=base is not None and base.has_keys,
+        overwrite=base is not None and not base.has_keys,
+    )
 
 
 def command_for(project: Project, local: LocalState, profile: ProfileName) -> Optional[str]:
@@ -124,7 +120,7 @@ def command_for(project: Project, local: LocalState, profile: ProfileName) -> Op
 
 
 def reinit_command(layer: str) -> str:
-    return f"cd {shlex.quote(layer)} && {REINIT}"
+    return reconfigure_in(layer)
 
 
 def parse_arn(value: Optional[str]) -> Optional[re.Match[str]]:

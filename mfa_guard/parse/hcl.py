@@ -1,15 +1,14 @@
-"""HCL parsing through python-hcl2's lark grammar. The only module that imports hcl2 or lark."""
+"""HCL parsing through python-hcl2's lark grammar (the parser itself: hcl_parser.py)."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
-from mfa_guard.cache_dir import user_cache_dir
 from mfa_guard.parse.hcl_lexical import unterminated_string
+from mfa_guard.parse.hcl_parser import MAX_NESTING, BoundExceeded, hcl_parser
 from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument, HclSyntaxError, Item
 from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
@@ -19,46 +18,30 @@ T = TypeVar("T")
 
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-# Deeper nesting is rejected as a syntax error: no real configuration comes close, and deeper
-# trees would exhaust the recursion limit later (in a check or while caching the document).
-MAX_NESTING = 100
+# Deeper nesting (MAX_NESTING, counted again here in blocks and expressions) is rejected as a syntax
+# error: no real configuration comes close, and deeper trees would exhaust the recursion limit later.
 _REFERENCE_TREES = frozenset({"get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"})
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> Any:
-    """Build the LALR parser once; its tables are cached where this user can write."""
-    import hcl2
-    from hcl2.postlexer import PostLexer
-    from lark import Lark
+def parse_hcl(source: SourceFile, cache_dir: Optional[Path] = None) -> HclDocument:
+    """Parse one file into located blocks and attributes, or raise HclSyntaxError.
 
-    grammar_dir = Path(hcl2.__file__).parent
-    cache: Optional[str] = None
-    directory = user_cache_dir()
-    if directory is not None:
-        cache = str(directory / f"hcl2-{getattr(hcl2, '__version__', 'x')}-lalr.bin")
-    return Lark.open(
-        str(grammar_dir / "hcl2.lark"),
-        parser="lalr",
-        cache=cache if cache is not None else False,
-        propagate_positions=True,
-        postlex=PostLexer(),
-    )
-
-
-def parse_hcl(source: SourceFile) -> HclDocument:
-    """Parse one file into located blocks and attributes, or raise HclSyntaxError."""
-    from lark.exceptions import LarkError, UnexpectedInput
-
+    `cache_dir`: where parser tables may be cached if they ever have to be built (see hcl_parser);
+    None (`--no-cache`) writes nothing.
+    """
+    parser = hcl_parser(cache_dir)
     try:
-        tree = _parser().parse(source.text + "\n")
-    except UnexpectedInput as exc:
+        tree = parser.parse(source.text + "\n")
+    except BoundExceeded as exc:
+        line = min(exc.line, source.text.count("\n") + 1)
+        raise HclSyntaxError(exc.message, line, exc.column) from None
+    except parser.unexpected_input as exc:
         unclosed = unterminated_string(source.text)
         if unclosed is not None:
             raise HclSyntaxError("HCL syntax error: unterminated string", *unclosed) from None
         line, column = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
         return _raise_syntax(source, line, column, exc)
-    except (LarkError, RecursionError) as exc:
+    except (parser.lark_error, RecursionError) as exc:
         raise HclSyntaxError(f"cannot parse HCL: {type(exc).__name__}", 1, 1) from None
     try:
         return HclDocument(source.path, _Converter(source).body(tree.children[0]))

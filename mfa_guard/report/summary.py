@@ -67,12 +67,13 @@ def _project_line(report: Report, project_prefix: str) -> Optional[str]:
 
 
 def status_block(report: Report) -> list[str]:
-    """The picture of the accounts: findings per account (no empty rows).
-
-    The guide's per-account status table (the phase and next step of each account) replaces this
-    with one call when it lands; everything else of the summary stays as it is.
-    """
+    """The picture of the accounts: the guide's status table (phase, position and next step of each
+    account, `mfa-guard status`) when the report carries it, else the findings per account."""
     project = report.project
+    if project is not None and project.status is not None:
+        from mfa_guard.guide.status import render_markdown
+
+        return render_markdown(project.status).rstrip("\n").split("\n")
     if project is None or not report.findings:
         return []
     rows = []

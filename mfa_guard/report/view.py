@@ -44,18 +44,20 @@ def with_names(text: str, project: Optional[ProjectInfo]) -> str:
 
 
 def generation_fact(project: ProjectInfo) -> Optional[dict[str, Optional[str]]]:
-    """{"value", "reason"} of the Leverage CLI generation, when the project carries the fact."""
-    value = getattr(project, "generation", None)
-    return {"value": str(value), "reason": getattr(project, "generation_reason", None)} if value else None
+    """{"value", "reason"} of the Leverage CLI generation, when it is known."""
+    value = project.leverage_cli
+    return {"value": str(value), "reason": project.leverage_cli_reason or None} if value else None
 
 
 def generation(project: ProjectInfo) -> Optional[str]:
-    """The Leverage CLI generation fact (`generation`, `generation_reason`) when the project carries it."""
-    value = getattr(project, "generation", None)
+    """`Leverage CLI 3 (TF_BINARY in build.env ...)` when the generation is known."""
+    value = project.leverage_cli
     if not value:
         return None
-    reason = getattr(project, "generation_reason", None)
-    return f"Leverage CLI {value}" + (f" ({reason})" if reason else "")
+    # The fact a reader can check ("TF_BINARY in build.env line 9"), without its explanation in
+    # parentheses: the JSON report keeps the whole reason.
+    reason = project.leverage_cli_reason.split(" (", 1)[0]
+    return f"Leverage CLI {value}.x" + (f" ({reason})" if reason else "")
 
 
 def header_fields(project: ProjectInfo, cwd: Optional[Path] = None) -> list[str]:

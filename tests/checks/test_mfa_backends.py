@@ -10,6 +10,8 @@ import pytest
 from mfa_guard.checks import backends, env, mfa
 from mfa_guard.checks.base import CheckContext, Settings
 from mfa_guard.findings import Violation
+from mfa_guard.fix.facts import record_applied, record_confirmed
+from mfa_guard.guide.runbook import oaar_digest
 from mfa_guard.load.project import LoadOptions, load_project
 from mfa_guard.model import Project
 
@@ -82,17 +84,30 @@ def test_mfa002_member_target_follows_the_phase_and_needs_the_devops_module(proj
 def test_prf004_mid_step_4_is_a_warning_with_a_blocked_fix(project: Make) -> None:
     root = project("p0")
     edit(root, "management/global/base-identities/roles.tf", "role_requires_mfa    = false", "role_requires_mfa = true")
-    violation = only(run("bootstrap_after_mfa", load(root)))
+    # On the guide's path (no target phase set) this state is progress: MFA005's note, no PRF004.
+    assert run("bootstrap_after_mfa", load(root)) == []
+    violation = only(run("bootstrap_after_mfa", load(root, "p1")))  # the phase demanded
     assert violation.severity == "warning"
     assert violation.fix is not None and violation.fix.blocked_by is not None
-    assert "management/" not in violation.fix.blocked_by.split(":", 1)[1]  # only the members are pending
+    pending = violation.fix.blocked_by.split(":", 1)[1]
+    assert "security/global/base-identities/roles.tf" in pending and "shared/global/base-identities/roles.tf" in pending
+    # management's OAAR requires MFA in the code, but its apply is only done once recorded
+    assert "management/global/base-identities/roles.tf" not in pending
+    assert "the apply of management/global/base-identities is not recorded" in pending
 
 
 def test_prf004_after_step_4_is_an_error_with_an_open_fix(project: Make) -> None:
     root = project("p1")
     edit(root, "build.env", "MFA_ENABLED=true", "MFA_ENABLED=false")
     edit(root, "management/config/backend.tfvars", '"me-management-oaar"', '"me-bootstrap"')
-    violation = only(run("bootstrap_after_mfa", load(root)))
+    assert run("bootstrap_after_mfa", load(root)) == []  # on the guide's path: MFA005's note
+    violation = only(run("bootstrap_after_mfa", load(root, "p1")))
+    assert violation.fix is not None and violation.fix.blocked_by is not None  # no apply recorded
+    assert "is not recorded" in violation.fix.blocked_by
+    for account in ("management", "security", "shared"):
+        layer = f"{account}/global/base-identities"
+        record_applied(root, layer, oaar_digest(load(root), layer), user="tester")
+    violation = only(run("bootstrap_after_mfa", load(root, "p1")))
     assert violation.severity is None
     assert violation.fix is not None and violation.fix.blocked_by is None
     assert violation.companion is not None and violation.companion.endswith("layer of management/")
@@ -134,6 +149,11 @@ def test_prf008_waits_for_a_devops_module(project: Make) -> None:
     roles = root / "shared/global/base-identities/roles.tf"
     text = roles.read_text(encoding="utf-8")
     roles.write_text(text[: text.index("#\n# Assumable Role: DevOps")], encoding="utf-8")
+    violations = run("oaar_for_daily_ops", load(root, "p2"))
+    blocked = {v.span.path: v.fix.blocked_by if v.fix else "no fix" for v in violations}
+    # lock-out guard: the security users' MFA devices are confirmed before any DevOps switch
+    assert "mfa-guard plan --confirm security-mfa" in str(blocked["security/config/backend.tfvars"])
+    record_confirmed(root, "security-mfa", user="tester")
     violations = run("oaar_for_daily_ops", load(root, "p2"))
     blocked = {v.span.path: v.fix.blocked_by if v.fix else "no fix" for v in violations}
     assert blocked["security/config/backend.tfvars"] is None

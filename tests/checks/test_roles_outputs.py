@@ -13,6 +13,8 @@ from mfa_guard.checks import outputs, roles
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.findings import Violation
 from mfa_guard.fix.apply import apply_edits
+from mfa_guard.fix.facts import record_confirmed
+from mfa_guard.fix.tidy import tidy
 from mfa_guard.load.project import load_project
 from mfa_guard.model import Project
 from mfa_guard.phase import infer_state
@@ -160,9 +162,22 @@ def test_rol001_orders_the_applies_and_waits_for_p1(project: Make) -> None:
     heading = dataclasses.replace(loaded, state=infer_state(loaded, "p1"))
     found = run(roles, "oaar_without_mfa", heading)
     assert [v.span.path.split("/")[0] for v in found] == ["management", "security", "shared"]
-    assert "step 1 of 3 (management → security → shared)" in found[0].message
-    assert found[2].companion == 'cd "shared/global/base-identities" && leverage tf apply'
-    assert all(v.fix is not None and v.fix.applicability == "guarded" and v.fix.blocked_by is None for v in found)
+    # the plan's numbers: step 1 confirms the management users' MFA devices, 2 edits management's OAAR
+    assert "step 2 of 10 of `mfa-guard plan`" in found[0].message
+    assert found[0].detail is not None and "the OAARs go management → security → shared" in found[0].detail
+    assert "step 4 of 10" in found[1].message and "step 6 of 10" in found[2].message
+    assert found[2].companion == "cd shared/global/base-identities && leverage tf apply"
+    assert all(v.fix is not None and v.fix.applicability == "guarded" for v in found)
+    # lock-out guard: no OAAR edit before the management users' MFA devices are confirmed
+    assert all(v.fix is not None and v.fix.blocked_by and "virtual MFA device" in v.fix.blocked_by for v in found)
+    root = loaded.root
+    record_confirmed(root, "management-mfa", user="tester")
+    confirmed = load_project(root)
+    found = run(roles, "oaar_without_mfa", dataclasses.replace(confirmed, state=infer_state(confirmed, "p1")))
+    assert found[0].fix is not None and found[0].fix.blocked_by is None
+    # security's edit waits for management's recorded apply (§5.8: management first)
+    assert found[1].fix is not None and found[1].fix.blocked_by is not None
+    assert "the apply of management/global/base-identities is not recorded" in found[1].fix.blocked_by
     assert fixed_text(heading, found[0]).count("role_requires_mfa    = true") == 1
 
 
@@ -202,7 +217,12 @@ def test_rol002_inserts_in_the_block_style(project: Make) -> None:
     [violation] = run(roles, "role_mfa_implicit", loaded)
     assert "module.iam_assumable_role_devops" in violation.message
     result = fixed_text(loaded, violation)
-    assert result.endswith("  tags = local.tags\n  role_requires_mfa = true\n}\n")
+    # First in the `# MFA setup` section, not after `tags` (issue 14); the fix loop aligns it (tidy).
+    assert "  # MFA setup\n  #\n  role_requires_mfa = true\n  mfa_age              = 43200" in result
+    assert violation.fix is not None
+    tidied = tidy(violation.fix, loaded.sources)
+    aligned = apply_edits(loaded.sources[ROLES].text, tidied.edits)
+    assert "  role_requires_mfa    = true\n  mfa_age              = 43200" in aligned
     assert run(roles, "role_mfa_implicit", reload_with(root, ROLES, result)) == []
 
 

@@ -91,3 +91,13 @@ def test_breaks_reports_only_new_problems() -> None:
     assert breaks(env, source("build.env", "A=1\n")) is None  # fixing a problem is not breaking
     assert breaks(env, source("build.env", "export A=1\nexport B=2\n")) is not None
     assert breaks(source("notes.txt", "x"), source("notes.txt", "{{{")) is None  # unknown kinds pass
+
+
+def test_an_edit_that_repeats_an_attribute_breaks_the_file() -> None:
+    """Terraform rejects `sensitive` set twice in one block although the file parses."""
+    before = source("a/outputs.tf", 'output "x" {\n  value     = 1\n  sensitive = false\n}\n')
+    after = source("a/outputs.tf", 'output "x" {\n  value     = 1\n  sensitive = true\n  sensitive = true\n}\n')
+    assert "`sensitive` is set twice in one block (line 4)" in (breaks(before, after) or "")
+    nested = source("a/main.tf", 'resource "r" "x" {\n  lifecycle {\n    a = 1\n    a = 2\n  }\n}\n')
+    assert breaks(source("a/main.tf", 'resource "r" "x" {\n  lifecycle {\n    a = 1\n  }\n}\n'), nested) is not None
+    assert breaks(after, after) is None  # a repetition that was already there is PAR001's, not the fix's

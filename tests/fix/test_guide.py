@@ -35,15 +35,21 @@ def test_p0_to_p1_to_p2(project, cli: Runner, tmp_path: Path) -> None:
     p1, p2 = materialise("p1", tmp_path / "p1"), materialise("p2", tmp_path / "p2")
     p0_files = snapshot(root)
 
+    # Lock-out guard: nothing is written before the management users' MFA devices are confirmed.
+    code, out, _ = cli("fix", str(root), "--to", "p1", "--guarded", "--format", "plain")
+    assert "Next step needs a person: step 1:" in out and "mfa-guard plan --confirm management-mfa" in out
+    assert snapshot(root) == p0_files
+    assert cli("plan", str(root), "--to", "p1", "--confirm", "management-mfa")[0] == 0
+
     for account in ("management", "security", "shared"):
         code, out, _ = cli("fix", str(root), "--to", "p1", "--guarded", "--format", "plain")
-        assert code == 1  # the project is between phases until the end
-        assert "Next step needs a person: step" in out and f"`leverage tf apply` in {LAYER.format(account)}" in out
+        assert code == 0, out  # on the guide's path: progress, one note, the hook passes
+        assert "Next step needs a person: step" in out and f"`cd {LAYER.format(account)} && leverage tf apply`" in out
         assert b"role_requires_mfa    = true" in (root / ROLES.format(account)).read_bytes()
-        assert (root / "build.env").read_bytes() == p0_files["build.env"]  # MFA stays off until step 9
+        assert (root / "build.env").read_bytes() == p0_files["build.env"]  # MFA stays off until the switch
         # Running again without the apply changes nothing: it stops at the same step.
         before = snapshot(root)
-        assert "No fix was applied." in cli("fix", str(root), "--to", "p1", "--guarded", "--format", "plain")[1]
+        assert "Nothing to fix." in cli("fix", str(root), "--to", "p1", "--guarded", "--format", "plain")[1]
         assert snapshot(root) == before
         # The human step: `leverage tf apply` in that layer, then record it.
         assert cli("plan", str(root), "--to", "p1", "--applied", account)[0] == 0
@@ -54,6 +60,14 @@ def test_p0_to_p1_to_p2(project, cli: Runner, tmp_path: Path) -> None:
     assert without_marker(root) == snapshot(p1)
     assert cli("check", str(root))[0] == 0
 
+    # P2: the security users' MFA devices first, then one member backend per run.
+    code, out, _ = cli("fix", str(root), "--to", "p2", "--guarded", "--format", "plain")
+    assert "mfa-guard plan --confirm security-mfa" in out and without_marker(root) == snapshot(p1)
+    assert cli("plan", str(root), "--to", "p2", "--confirm", "security-mfa")[0] == 0
+    code, out, _ = cli("fix", str(root), "--to", "p2", "--guarded", "--format", "plain")
+    assert code == 0, out
+    assert b"me-security-devops" in (root / "security/config/backend.tfvars").read_bytes()
+    assert b"me-shared-oaar" in (root / "shared/config/backend.tfvars").read_bytes()  # the next run's step
     code, out, _ = cli("fix", str(root), "--to", "p2", "--guarded", "--format", "plain")
     assert code == 0, out
     assert "The files are at p2" in out
@@ -65,15 +79,21 @@ def test_p0_to_p1_to_p2(project, cli: Runner, tmp_path: Path) -> None:
 
 def test_fix_to_without_guarded_writes_no_plan_step(project, cli: Runner) -> None:
     root = project("p0")
+    cli("plan", str(root), "--to", "p1", "--confirm", "management-mfa")
     before = snapshot(root)
     code, out, _ = cli("fix", str(root), "--to", "p1", "--format", "plain")
-    assert code == 1
-    assert "guarded fix: needs --guarded" in out
+    assert code == 0  # P0 itself is clean: `--to` directs the plan, it does not demand the phase
+    assert "Next step: step 2: set role_requires_mfa = true" in out
+    assert "`mfa-guard fix --to p1 --guarded` writes it (one step per run)" in out
+    assert snapshot(root) == before
+    code, out, _ = cli("fix", str(root), "--to", "p1", "--target-phase", "p1", "--format", "plain")
+    assert code == 1 and "guarded fix: needs --guarded" in out  # the phase demanded: ROL001's fixes
     assert snapshot(root) == before
 
 
 def test_an_edited_but_unapplied_layer_is_not_done(project, cli: Runner) -> None:
     root = project("p0")
+    cli("plan", str(root), "--to", "p1", "--confirm", "management-mfa")
     cli("plan", str(root), "--to", "p1", "--applied", "management")  # recorded before the edit: stale
     cli("fix", str(root), "--to", "p1", "--guarded")
     steps = plan(cli, root, "p1")["steps"]
@@ -87,13 +107,19 @@ def test_a_p1_project_shows_the_p1_steps_done(project, cli: Runner) -> None:
     steps = data["steps"]
     assert isinstance(steps, list)
     p1_steps = [s for s in steps if s["phase"] == "p1"]
-    assert {s["status"] for s in p1_steps if s["kind"] != "command"} == {"done"}
+    assert {s["status"] for s in p1_steps if s["kind"] == "edit"} == {"done"}
+    # Applies and confirmations are recorded, never inferred: the files are past them, so they are
+    # to check ([?]), never done ([x]), and they do not block the P2 steps.
+    assert {s["status"] for s in p1_steps if s["kind"] in ("apply", "manual")} == {"check"}
+    assert all("not recorded" in (s["note"] or "") for s in p1_steps if s["kind"] in ("apply", "manual"))
     assert {s["status"] for s in p1_steps if s["kind"] == "command"} == {"check"}  # ~/.aws, .terraform: not seen
     assert [s["file"] for s in steps if s["phase"] == "p2" and s["kind"] == "edit"] == [
         "security/config/backend.tfvars",
         "shared/config/backend.tfvars",
     ]
-    assert data["next_human_step"] is None
+    # the lock-out guard of P2: the security users' MFA devices are confirmed first
+    number = data["next_human_step"]
+    assert isinstance(number, int) and steps[number - 1]["command"] == "mfa-guard plan --confirm security-mfa"
 
 
 def test_plan_in_sso_mode_has_nothing_to_do(project, cli: Runner) -> None:

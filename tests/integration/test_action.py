@@ -7,12 +7,18 @@ and each script runs with `bash --noprofile --norc -eo pipefail`, GitHub's shell
 Installing: most tests do not run the install step (it pip-installs the action's checkout from
 PyPI); they give the check step what the install step leaves in GITHUB_ENV, MFA_GUARD_BIN, pointing
 at the entry point of the venv running the tests. One test runs the install step for real.
+
+`actions/cache/restore` and `actions/cache/save` are simulated with a directory of saved entries:
+an exact key, else the newest entry whose key starts with a restore key; an existing key is never
+overwritten. `if:` conditions are evaluated as GitHub does for the forms the action uses (without a
+status function a step runs only while no earlier step failed).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -74,6 +80,57 @@ def _substitute(value: str, inputs: dict[str, str], action_path: Path) -> str:
     return EXPRESSION.sub(resolve, value)
 
 
+def _condition(step: dict[str, Any], inputs: dict[str, str], outputs: dict[str, str], failed: bool) -> bool:
+    text = str(step.get("if", "")).strip()
+    text = text[3:-2].strip() if text.startswith("${{") and text.endswith("}}") else text
+    status_checked = False
+    for term in filter(None, (t.strip() for t in text.split("&&"))):
+        if term in ("!cancelled()", "always()"):
+            status_checked = True
+            continue
+        match = re.fullmatch(r"([\w.-]+) (==|!=) '([^']*)'", term)
+        if match is None:
+            raise AssertionError(f"the simulated runner does not know the condition {term!r}")
+        equal = _value(match.group(1), inputs, outputs, "") == match.group(3)
+        if equal != (match.group(2) == "=="):
+            return False
+    return status_checked or not failed
+
+
+def _value(expression: str, inputs: dict[str, str], outputs: dict[str, str], sha: str) -> str:
+    if expression.startswith("inputs."):
+        name = expression[len("inputs.") :]
+        return inputs.get(name, str(ACTION["inputs"][name].get("default", "")))
+    if expression.startswith("steps.") and ".outputs." in expression:
+        return outputs.get(expression.rsplit(".", 1)[-1], "")
+    if expression == "github.sha" and sha:
+        return sha
+    raise AssertionError(f"the simulated runner does not know ${{{{ {expression} }}}}")
+
+
+def _actions_cache(
+    step: dict[str, Any], store: Path, inputs: dict[str, str], outputs: dict[str, str], sha: str
+) -> None:
+    given = {
+        k: EXPRESSION.sub(lambda m: _value(m.group(1), inputs, outputs, sha), str(v)) for k, v in step["with"].items()
+    }
+    path, key = Path(given["path"]), given["key"]
+    store.mkdir(parents=True, exist_ok=True)
+    if step["uses"] == "actions/cache/restore@v4":
+        prefixes = [k for k in given.get("restore-keys", "").splitlines() if k]
+        newest = sorted(store.iterdir(), key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+        found = store / key if (store / key).is_dir() else None
+        found = found or next((e for p in prefixes for e in newest if e.name.startswith(p)), None)
+        if found is not None:
+            shutil.copytree(found, path, dirs_exist_ok=True)
+        return {"cache-hit": "true" if found is not None and found.name == key else "false"}
+    if step["uses"] == "actions/cache/save@v4":
+        if not (store / key).exists() and path.is_dir():
+            shutil.copytree(path, store / key)
+        return {}
+    raise AssertionError(f"the simulated runner does not know {step['uses']}")
+
+
 def run_action(
     workspace: Path,
     tmp: Path,
@@ -82,9 +139,12 @@ def run_action(
     install: bool = False,
     action_path: Path = REPO,
     environ: dict[str, str] | None = None,
+    sha: str = "",
+    cache_store: Path | None = None,
 ) -> Run:
+    """`sha` and `cache_store` (the saved actions/cache entries): give both to run the cache steps."""
     runner = tmp / "runner"
-    runner.mkdir(exist_ok=True)
+    runner.mkdir(parents=True, exist_ok=True)
     files = {name: runner / name for name in ("output", "env", "path", "summary.md")}
     base_env = {
         **(environ or tool_env(tmp / "home")),
@@ -96,12 +156,21 @@ def run_action(
         "GITHUB_STEP_SUMMARY": str(files["summary.md"]),
         "GITHUB_ACTION_PATH": str(action_path),
         "RUNNER_TEMP": str(runner),
+        "RUNNER_OS": "Linux",
     }
     if not install:
         base_env["MFA_GUARD_BIN"] = str(LOCAL_BIN)  # what the install step writes to GITHUB_ENV
     stdout, stderr, code = "", "", 0
+    action_outputs: dict[str, str] = {}  # outputs of the `uses:` steps
     for step in STEPS:
-        if "run" not in step or (step["id"] == "install" and not install):
+        outputs = {**_key_values(files["output"]), **action_outputs}
+        if not _condition(step, inputs, outputs, failed=code != 0):
+            continue
+        if "uses" in step:
+            if cache_store is not None:
+                action_outputs.update(_actions_cache(step, cache_store, inputs, outputs, sha))
+            continue
+        if step["id"] == "install" and not install:
             continue
         step_env = {k: _substitute(str(v), inputs, action_path) for k, v in (step.get("env") or {}).items()}
         env = {**base_env, **_key_values(files["env"]), **step_env}
@@ -109,9 +178,8 @@ def run_action(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
             cwd=workspace, env=env, capture_output=True, text=True, check=False, timeout=900,
         )  # fmt: skip
-        stdout, stderr, code = stdout + result.stdout, stderr + result.stderr, result.returncode
-        if code != 0:
-            break  # a failing step fails the composite action; later steps do not run
+        stdout, stderr = stdout + result.stdout, stderr + result.stderr
+        code = code or result.returncode  # a failing step fails the action; only `if: !cancelled()` ones still run
     outputs = {
         name: _substitute_outputs(spec["value"], _key_values(files["output"]))
         for name, spec in ACTION["outputs"].items()
@@ -242,3 +310,56 @@ def test_install_step_for_real(tmp_path: Path, tools: tuple[Path, dict[str, str]
     assert run.exit_code == 1, run.stdout + run.stderr
     assert "mfa-guard 0." in run.stdout  # the install step prints the installed version
     assert "::error file=infra/build.env,line=5," in run.stdout
+
+
+# --- the cache between runs ----------------------------------------------------------------------
+
+
+def cache_key_prefix() -> str:
+    version = subprocess.run([str(LOCAL_BIN), "--version"], capture_output=True, text=True, check=True).stdout
+    return f"mfa-guard-{version.split()[-1]}-Linux-"
+
+
+def test_cache_is_keyed_by_tool_version_and_runner_os() -> None:
+    restore, save = (s for s in STEPS if str(s.get("uses", "")).startswith("actions/cache/"))
+    assert restore["uses"] == "actions/cache/restore@v4" and save["uses"] == "actions/cache/save@v4"
+    assert restore["with"]["key"] == save["with"]["key"] == "${{ steps.cache-dir.outputs.cache-key }}-${{ github.sha }}"
+    assert restore["with"]["restore-keys"] == "${{ steps.cache-dir.outputs.cache-key }}-"
+    assert "!cancelled()" in save["if"]  # saved after a failing check too
+
+
+def test_the_cache_is_saved_after_a_failing_check_and_restored_by_the_next_run(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, build_env=EXPORT)
+    store = tmp_path / "actions-cache"
+    inputs = {"path": "infra", "args": "--select ENV -v"}
+    first = run_action(workspace, tmp_path / "run1", inputs, sha="a" * 40, cache_store=store)
+    assert first.exit_code == 1, first.stderr
+    assert [e.name for e in store.iterdir()] == [cache_key_prefix() + "a" * 40]
+    saved = sorted(p.relative_to(store / (cache_key_prefix() + "a" * 40)) for p in store.rglob("*") if p.is_file())
+    assert saved, "mfa-guard's caches were saved"
+    assert "results cache" not in first.stderr
+
+    # A new runner (empty RUNNER_TEMP) for the next commit: the newest entry is restored.
+    second = run_action(workspace, tmp_path / "run2", inputs, sha="b" * 40, cache_store=store)
+    assert second.exit_code == 1, second.stderr
+    assert "results cache: every input unchanged" in second.stderr
+    assert second.env["MFA_GUARD_CACHE_DIR"] == str(tmp_path / "run2" / "runner" / "mfa-guard-cache")
+    assert sorted(e.name for e in store.iterdir()) == [cache_key_prefix() + c * 40 for c in "ab"]
+
+    # The same commit again: an exact hit, so nothing new is saved.
+    (store / (cache_key_prefix() + "b" * 40) / "marker").write_text("kept", encoding="utf-8")
+    third = run_action(workspace, tmp_path / "run3", inputs, sha="b" * 40, cache_store=store)
+    assert third.exit_code == 1
+    assert (tmp_path / "run3" / "runner" / "mfa-guard-cache" / "marker").read_text(encoding="utf-8") == "kept"
+    assert len(list(store.iterdir())) == 2
+
+
+def test_cache_false_neither_restores_nor_saves(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path)
+    store = tmp_path / "actions-cache"
+    (store / (cache_key_prefix() + "0" * 40)).mkdir(parents=True)
+    (store / (cache_key_prefix() + "0" * 40) / "marker").write_text("old", encoding="utf-8")
+    run = run_action(workspace, tmp_path, {"path": "infra", "cache": "false"}, sha="c" * 40, cache_store=store)
+    assert run.exit_code == 0, run.stderr
+    assert [e.name for e in store.iterdir()] == [cache_key_prefix() + "0" * 40]
+    assert not (tmp_path / "runner" / "mfa-guard-cache" / "marker").exists()

@@ -51,3 +51,16 @@ def test_example_workflow_uploads_the_sarif_the_action_writes() -> None:
     assert True in WORKFLOW or "on" in WORKFLOW  # PyYAML reads the key `on` as True
     triggers = WORKFLOW.get("on", WORKFLOW.get(True))
     assert "pull_request" in triggers
+
+
+def test_example_workflow_caches_the_pip_download_around_the_action() -> None:
+    steps = WORKFLOW["jobs"]["mfa-guard"]["steps"]
+    uses = [str(s.get("uses", "")) for s in steps]
+    action = next(i for i, s in enumerate(steps) if s.get("id") == "mfa-guard")
+    restore, save = uses.index("actions/cache/restore@v4"), uses.index("actions/cache/save@v4")
+    assert restore < action < save
+    assert steps[restore]["with"]["path"] == steps[save]["with"]["path"] == "~/.cache/pip"
+    version = uses[action].rsplit("@", 1)[1]
+    assert version in steps[restore]["with"]["key"]  # a new release starts a new cache
+    assert steps[save]["with"]["key"] == "${{ steps.pip-cache.outputs.cache-primary-key }}"
+    assert "!cancelled()" in steps[save]["if"]  # saved after a failing check too

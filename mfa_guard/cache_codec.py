@@ -143,6 +143,7 @@ def rules_to_data(rules: list[Rule]) -> Data:
             dict(r.examples),
             list(r.references),
             r.source,
+            r.security,
         ]
         for r in rules
     ]
@@ -152,8 +153,13 @@ def rules_from_data(data: Data) -> list[Rule]:
     rules = []
     for entry in data:
         (rule_id, name, severity, summary, why, target, fix, check) = map(str, entry[:8])
-        params, rationale, companion, ignorable, examples, references, source = entry[8:15]
-        if not (isinstance(params, dict) and isinstance(examples, dict) and isinstance(ignorable, bool)):
+        params, rationale, companion, ignorable, examples, references, source, security = entry[8:16]
+        if not (
+            isinstance(params, dict)
+            and isinstance(examples, dict)
+            and isinstance(ignorable, bool)
+            and isinstance(security, bool)
+        ):
             raise TypeError("malformed rule entry")
         rules.append(
             Rule(
@@ -166,12 +172,13 @@ def rules_from_data(data: Data) -> list[Rule]:
                 fix,
                 check,
                 params,
-                str(rationale),
-                None if companion is None else str(companion),
-                ignorable,
-                {str(k): str(v) for k, v in examples.items()},
-                tuple(str(reference) for reference in references),
-                str(source),
+                rationale=str(rationale),
+                companion=None if companion is None else str(companion),
+                ignorable=ignorable,
+                security=security,
+                examples={str(k): str(v) for k, v in examples.items()},
+                references=tuple(str(reference) for reference in references),
+                source=str(source),
             )
         )
     return rules
@@ -195,11 +202,13 @@ def finding_to_data(finding: Finding) -> Data:
         fix_data,
         finding.companion,
         finding.address,
+        finding.detail,
+        None if finding.plan_step is None else list(finding.plan_step),
     ]
 
 
 def finding_from_data(data: Data) -> Finding:
-    rule, name, severity, message, span, fix_data, companion, address = data
+    rule, name, severity, message, span, fix_data, companion, address, detail, plan_step = data
     fix = None
     if fix_data is not None:
         applicability, edits, description, blocked_by = fix_data
@@ -218,6 +227,8 @@ def finding_from_data(data: Data) -> Finding:
         fix,
         _optional_str(companion),
         _optional_str(address),
+        _optional_str(detail),
+        None if plan_step is None else (int(plan_step[0]), int(plan_step[1])),
     )
 
 
@@ -233,11 +244,12 @@ def project_info_to_data(info: ProjectInfo) -> Data:
         accounts,
         info.leverage_cli,
         info.leverage_cli_reason,
+        info.status,
     ]
 
 
 def project_info_from_data(data: Data) -> ProjectInfo:
-    root, short_name, mode, phase, target_phase, common_path, accounts, leverage_cli, reason = data
+    root, short_name, mode, phase, target_phase, common_path, accounts, leverage_cli, cli_reason, status = data
     return ProjectInfo(
         Path(str(root)),
         _optional_str(short_name),
@@ -247,7 +259,8 @@ def project_info_from_data(data: Data) -> ProjectInfo:
         _optional_str(common_path),
         tuple(AccountInfo(str(d), str(n), bool(m)) for d, n, m in accounts),
         None if leverage_cli is None else int(leverage_cli),
-        str(reason),
+        str(cli_reason),
+        status if isinstance(status, dict) else None,
     )
 
 

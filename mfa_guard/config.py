@@ -175,19 +175,33 @@ def describe(error: Any) -> tuple[str, str]:
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         unknown = sorted(set(instance) - set(allowed))
-        return f"unknown key (expected one of: {', '.join(allowed)})", f".{unknown[0]}"
+        return (
+            f"unknown key{_did_you_mean(unknown[0], allowed)} (expected one of: {', '.join(allowed)})",
+            f".{unknown[0]}",
+        )
     if kind == "type":
         expected = error.validator_value
         expected = expected if isinstance(expected, list) else [expected]
         words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
         return f"expected {words}, got {type_word(instance)}", ""
     if kind == "enum":
-        return f"expected one of {', '.join(map(str, error.validator_value))}, got {shown(instance)}", ""
+        choices = [str(v) for v in error.validator_value]
+        hint = _did_you_mean(str(instance), choices)
+        return f"expected one of {', '.join(choices)}, got {shown(instance)}{hint}", ""
     if kind == "pattern":
         return f"{shown(instance)} does not match {error.validator_value}", ""
     if kind == "minLength":
         return "must not be empty", ""
     return str(error.message), ""
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6) or [
+        c for c in choices if c.lower() == word.lower()
+    ]
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def type_word(value: Any) -> str:

@@ -99,8 +99,26 @@ def find_root(start: Path) -> Path:
         where = f" (searched up to {top})" if top is not None else ""
         raise DiscoveryError(
             f"{start}: not inside a Leverage project: no build.env, project.yaml or config/common.tfvars found{where}"
+            + _monorepo_hint(start)
         )
     return candidates[-1]
+
+
+def _monorepo_hint(start: Path) -> str:
+    """A Leverage project one or two levels below (a monorepo): say how to point mfa-guard at it."""
+    import shlex
+
+    found = []
+    try:
+        for child in sorted(start.iterdir()):
+            if child.is_dir() and not child.name.startswith(".") and _looks_like_root(child):
+                found.append(child.name)
+    except OSError:
+        return ""
+    if not found:
+        return ""
+    name = shlex.quote(found[0])
+    return f"; a project is in {', '.join(found)}: run `mfa-guard check {name}` (pre-commit: `args: [{name}]`)"
 
 
 def walk(root: Path, excluded: Callable[[str], bool] = lambda _path: False) -> FileIndex:

@@ -18,10 +18,9 @@ class CheckCrashed(UserError):
 
 
 def compose_message(rule: Rule, violation: Violation) -> str:
-    if violation.standalone:
-        return violation.message
-    what = violation.message.rstrip(".")
-    return f"{what}. {rule.why} Target: {rule.target}"
+    """What is wrong in this instance, nothing more: the reporters show the rule's why and target
+    once per rule, not on every finding (they are half the text otherwise)."""
+    return violation.message.rstrip(".")
 
 
 def evaluate(project: Project, rules: Sequence[Rule], settings: Settings | None = None) -> list[Finding]:
@@ -51,6 +50,8 @@ def evaluate(project: Project, rules: Sequence[Rule], settings: Settings | None 
                     fix=fix,
                     companion=violation.companion or rule.companion,
                     address=violation.address,
+                    detail=violation.detail,
+                    plan_step=violation.plan_step,
                 )
             )
     return sorted(findings, key=lambda f: f.sort_key)

@@ -43,7 +43,8 @@ class Violation:
     companion: Optional[str] = None  # overrides the rule's companion command
     address: Optional[str] = None  # stable key for baselines, e.g. `output.user_x_password`
     severity: Optional[str] = None  # overrides the rule's severity for this instance
-    standalone: bool = False  # the message says it all (a progress note): no rule why/target appended
+    detail: Optional[str] = None  # the longer explanation of this instance, shown by the full formats
+    plan_step: Optional[tuple[int, int]] = None  # (n, of): its step in the guide's order, when the check knows it
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Finding:
     fix: Optional[Fix] = None
     companion: Optional[str] = None
     address: Optional[str] = None
+    detail: Optional[str] = None  # this instance's longer explanation; the rule's why/target are not repeated here
+    plan_step: Optional[tuple[int, int]] = None  # (n, of): its step in the guide's order, when the check knows it
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

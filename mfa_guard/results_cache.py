@@ -57,7 +57,7 @@ def outcome(prepared: Prepared) -> Outcome:
     from mfa_guard.analysis import analyse_prepared  # the parsers, model and checks: only on a miss
 
     analysis = analyse_prepared(prepared)
-    result = Outcome(tuple(analysis.findings), project_info(analysis.project), analysis.baselined)
+    result = Outcome(tuple(analysis.findings), project_info(analysis.project, analysis.local), analysis.baselined)
     if store is not None and key is not None and _recordable(analysis):
         store.put(key, (analysed(analysis.project.sources), result))
         store.save()

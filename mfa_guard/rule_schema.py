@@ -50,6 +50,11 @@ def build_schema() -> dict[str, Any]:
             "fix": {"enum": list(FIX_CLASSES)},
             "companion": {"type": ["string", "null"]},
             "ignorable": {"type": "boolean"},
+            "security": {
+                "type": "boolean",
+                "description": "A security finding (credentials exposed, MFA missing where the guide requires it): "
+                "SARIF tags it `security` with a `security-severity`; other rules are correctness findings.",
+            },
             "examples": {
                 "type": "object",
                 "additionalProperties": False,

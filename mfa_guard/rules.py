@@ -36,6 +36,7 @@ class Rule:
     rationale: str = ""
     companion: Optional[str] = None
     ignorable: bool = True
+    security: bool = False  # a security finding (SARIF `security` tag and security-severity)
     examples: Mapping[str, str] = field(default_factory=dict)
     references: tuple[str, ...] = ()
     source: str = ""  # the file it came from
@@ -171,17 +172,15 @@ def _rules_of(path: Path, validator: Optional[_LazyValidator], builtin: bool) ->
     documents = data.get("rules") if isinstance(data, dict) and "rules" in data and not builtin else [data]
     if not isinstance(documents, list):
         raise RuleFileError(f"{path}: $.rules: must be a list of rules")
+    problems = []  # every error of the file, not only the first: one line each
     for position, document in enumerate(documents):
         where = "$" if builtin or documents == [data] else f"$.rules[{position}]"
         errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)) if validator else []
-        if errors:
-            error = _most_specific(errors)
-            location = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-            message = str(error.message)
-            if isinstance(error.instance, str) and (not list(error.absolute_path) or len(error.instance) > 80):
-                # a whole file that is not a rule (a token file named by mistake), or a long line: not echoed
-                message = message.replace(repr(error.instance), "a value that is not shown")
-            raise RuleFileError(f"{path}: {location}: {message}")
+        problems += [f"{path}: {location}: {message}" for location, message in _each_error(where, errors)]
+    if problems:
+        raise RuleFileError("\n".join(problems))
+    for position, document in enumerate(documents):
+        where = "$" if builtin or documents == [data] else f"$.rules[{position}]"
         if builtin and document["id"] != path.stem:
             raise RuleFileError(f"{path}: $.id: {document['id']!r} must match the file name {path.stem!r}")
         if not builtin:
@@ -196,6 +195,23 @@ def _require_generic(check: str, path: Path, where: str) -> None:
     if not REGISTRY[check].generic:
         usable = ", ".join(sorted(name for name, spec in REGISTRY.items() if spec.generic))
         raise RuleFileError(f"{path}: {where}.check: {check!r} is not a generic check; team rules can use: {usable}")
+
+
+def _each_error(where: str, errors: list[Any]) -> list[tuple[str, str]]:
+    """(location, message) per top-level key in error, the most specific error of each."""
+    by_key: dict[str, list[Any]] = {}
+    for error in errors:
+        by_key.setdefault(str(list(error.absolute_path)[:1]), []).append(error)
+    result = []
+    for group in by_key.values():
+        error = _most_specific(group)
+        location = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        message = str(error.message)
+        if isinstance(error.instance, str) and (not list(error.absolute_path) or len(error.instance) > 80):
+            # a whole file that is not a rule (a token file named by mistake), or a long line: not echoed
+            message = message.replace(repr(error.instance), "a value that is not shown")
+        result.append((location, message))
+    return result
 
 
 def _most_specific(errors: list[Any]) -> Any:
@@ -218,6 +234,7 @@ def _rule(document: Mapping[str, Any], path: Path) -> Rule:
         rationale=(document.get("rationale") or "").strip(),
         companion=document.get("companion"),
         ignorable=document.get("ignorable", True),
+        security=document.get("security", False),
         examples=document.get("examples") or {},
         references=tuple(document.get("references") or ()),
         source=str(path),

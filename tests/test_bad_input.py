@@ -40,11 +40,11 @@ def check(root: Path, *extra: str, prefix: tuple[str, ...] = ()) -> tuple[int, l
 
 
 def where(findings: list[dict[str, Any]]) -> list[Finding]:
-    return [(f["rule"], f["path"], f["line"]) for f in findings]
+    return [(f["rule"], f["project_path"], f["line"]) for f in findings]
 
 
 def message(findings: list[dict[str, Any]], rule: str, path: str) -> str:
-    return next(str(f["message"]) for f in findings if f["rule"] == rule and f["path"] == path)
+    return next(str(f["message"]) for f in findings if f["rule"] == rule and f["project_path"] == path)
 
 
 def write(path: Path, data: bytes) -> None:
@@ -315,7 +315,7 @@ def test_paths_with_spaces_are_reported_verbatim(p1: Path) -> None:
     write(layer / "outputs.tf", b'output "db_password" {\n  value = "x\n}\n')
     disabled = p1 / "shared/us-east-1/old network --"
     shutil.copytree(layer, disabled)  # disabled layers (` --`) are skipped, broken or not
-    result = run_cli("check", str(p1 / "shared"), "--format", "plain", "--select", "PAR")
+    result = run_cli("check", "shared", "--format", "plain", "--select", "PAR", cwd=p1)  # paths from here
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(
         "shared/us-east-1/base network copy/outputs.tf:2:11: PAR001 [parse-error] HCL syntax error: unterminated string"

@@ -48,7 +48,9 @@ def test_write_baseline_records_findings_by_address(
     assert main(["check", str(root), "--baseline", str(target), "--format", "plain"]) == 0
     capsys.readouterr()
     assert main(["check", str(root), "--baseline", str(target)]) == 0
-    assert capsys.readouterr().out == "2 known findings hidden by the baseline.\nNo findings.\n"
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("mfa-guard: project ")  # the console's header
+    assert out[1:] == ["2 known findings hidden by the baseline.", "No findings."]
     assert main(["check", str(root), "--format", "plain"]) == 1  # no baseline configured
     capsys.readouterr()
 
@@ -97,7 +99,7 @@ def test_stale_entries_are_notes_at_their_line(
     stale = analysis.findings[0]
     assert stale.severity == "note"
     assert stale.message.startswith(
-        "baseline entry ENV001 build.env (build.env:MFA_ENABLED) matches no finding any more. "
+        "baseline entry ENV001 build.env (build.env:MFA_ENABLED) matches no finding any more"
     )
     assert main(["check", str(root), "--baseline", str(target), "--format", "plain"]) == 0  # a note: not failing
     capsys.readouterr()

@@ -51,7 +51,7 @@ def findings(capsys: pytest.CaptureFixture[str], root: Path, case: Case) -> list
     code, out, err = run(capsys, "check", str(root), "--format", "json", "--exit-zero", *option_args(case))
     assert code == 0, err
     return sorted(
-        ({"rule": f["rule"], "path": f["path"], "line": f["line"]} for f in json.loads(out)["findings"]),
+        ({"rule": f["rule"], "path": f["project_path"], "line": f["line"]} for f in json.loads(out)["findings"]),
         key=lambda f: (f["path"], f["line"], f["rule"]),
     )
 

@@ -50,15 +50,17 @@ def note_only(project: Callable[[str], Path]) -> Path:
 def expected_line(rule_id: str, location: str, what: str) -> str:
     rule = find_rule(load_rules(), rule_id)
     assert rule is not None
-    return f"{location}: {rule.id} [{rule.name}] {what}. {rule.why} Target: {rule.target}\n"
+    return f"{location}: {rule.id} [{rule.name}] {what}\n"  # the rule's why and target are not repeated
 
 
 # --- exit codes ------------------------------------------------------------------------------
 
 
 def test_clean_project_exits_0(project: Callable[[str], Path]) -> None:
-    result = run_cli("check", str(project("p1")))
-    assert (result.returncode, result.stdout, result.stderr) == (0, "No findings.\n", "")
+    root = project("p1")
+    result = run_cli("check", ".", cwd=root)
+    header = "mfa-guard: project ., short name me, IAM mode, phase p1, Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 8)\n"
+    assert (result.returncode, result.stdout, result.stderr) == (0, header + "No findings.\n", "")
 
 
 @pytest.mark.parametrize(
@@ -120,7 +122,7 @@ def test_not_a_leverage_project_exits_2(tmp_path: Path) -> None:
 
 
 def test_plain_output_is_exact(two_findings: Path) -> None:
-    result = run_cli("check", str(two_findings), "--format", "plain", "--color", "always")
+    result = run_cli("check", ".", "--format", "plain", "--color", "always", cwd=two_findings)
     assert result.returncode == 1
     assert result.stdout == expected_line("ENV001", "build.env:2:1", "`export PROJECT=...` in build.env") + (
         expected_line(
@@ -153,11 +155,16 @@ def readme_json_example() -> Any:
 
 
 def test_json_report_has_exactly_the_shape_the_readme_documents(two_findings: Path) -> None:
-    result = run_cli("check", str(two_findings), "--format", "json", "--color", "always")
+    result = run_cli("check", ".", "--format", "json", "--color", "always", cwd=two_findings)
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert _shape(report) == _shape(readme_json_example())
-    assert report["version"] == 1
+    documented = readme_json_example()
+    documented["findings"][0]["detail"] = None  # the README shows one finding with a detail; ENV001 has none
+    documented["findings"][0]["plan_step"] = None
+    documented["findings"][0]["companion_text"] = None
+    documented["findings"][0]["companion"] = []
+    assert _shape(report) == _shape(documented)
+    assert report["version"] == 2
     assert report["tool"] == {"name": "mfa-guard", "version": __version__}
     assert report["project"]["root"] == str(two_findings)
     assert (report["project"]["short_name"], report["project"]["mode"]) == ("me", "iam")
@@ -165,7 +172,8 @@ def test_json_report_has_exactly_the_shape_the_readme_documents(two_findings: Pa
         ("ENV001", "build.env", 2, 1),
         ("ENV003", "build.env", 5, 1),
     ]
-    assert report["findings"][0]["fix"] == {"applicability": "safe", "description": "drop `export` before PROJECT"}
+    fix = report["findings"][0]["fix"]
+    assert (fix["applicability"], fix["description"], fix["waits_on"]) == ("safe", "drop `export` before PROJECT", None)
     assert report["summary"] == {"total": 2, "error": 1, "warning": 1, "note": 0, "fixable": 2, "guarded": 0}
     assert "\x1b" not in result.stdout
 
@@ -177,15 +185,22 @@ def test_json_report_of_a_clean_project(project: Callable[[str], Path]) -> None:
     assert report["project"]["phase"] == "p2"
 
 
-def test_console_groups_by_file_and_ends_with_a_summary(two_findings: Path) -> None:
+def test_console_one_line_per_finding_then_each_rule_once(two_findings: Path) -> None:
     (two_findings / "shared" / "build.env").write_text("export TF_IMAGE_TAG=x\n", encoding="utf-8")
-    result = run_cli("check", str(two_findings), "--select", "ENV")
+    result = run_cli("check", two_findings.name, "--select", "ENV", cwd=two_findings.parent)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    headers = [line for line in lines if line and not line.startswith(" ")]
-    assert headers[:-1] == ["build.env", "shared/build.env"]  # each file once, sorted
-    assert lines[1].startswith("  2:1     error   ENV001 [env-export-prefix] `export PROJECT=...` in build.env.")
-    assert lines[2].startswith("  5:1     warning ENV003 [mfa-flag-duplicate] MFA_ENABLED is set again")
+    where = two_findings.name
+    assert lines[0] == (
+        f"mfa-guard: project {where}, short name me, IAM mode, phase p1, "
+        "Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 9)"
+    )
+    assert lines[1] == f"{where}/build.env:2:1: ENV001 [*] `export PROJECT=...` in build.env"
+    assert lines[2].startswith(f"{where}/build.env:5:1: ENV003 [*] MFA_ENABLED is set again")
+    assert lines[3] == f"{where}/shared/build.env:1:1: ENV001 [*] `export TF_IMAGE_TAG=...` in shared/build.env"
+    assert lines[5].startswith("ENV001 (2, error) env-export-prefix: ")
+    assert lines[5].endswith("; see `mfa-guard explain ENV001`")
+    assert lines[6].startswith("ENV003 (1, warning) mfa-flag-duplicate: ")
     assert lines[-1].startswith("Found 3 findings (2 errors, 1 warning). 3 fixable with `mfa-guard fix`")
     assert "\x1b" not in result.stdout
 

@@ -116,7 +116,8 @@ def test_empty_config_file_is_valid(project: Callable[[str], Path]) -> None:
 SCHEMA_ERRORS = [
     (
         "selct: [ENV]\n",
-        "$.selct: unknown key (expected one of: baseline, ci, exclude, fail_on, ignore, leverage_cli, "
+        "$.selct: unknown key (did you mean 'select'?) (expected one of: baseline, ci, exclude, fail_on, ignore, "
+        "leverage_cli, "
         "management_account, require_reason, rule_paths, select, severity, short_name, target_phase)",
     ),
     ("- ENV001\n", "$: expected a mapping, got a list"),

@@ -57,8 +57,8 @@ def test_no_findings() -> None:
 
 
 def test_cap_per_level_and_overflow_counted_in_the_log() -> None:
-    findings = [finding("ENV001", "build.env", n, f"error {n}") for n in range(1, 13)]
-    findings += [finding("ENV003", "x.env", n, f"warning {n}") for n in range(1, 12)]
+    findings = [finding("ENV001", f"e{n:02}/build.env", n, f"error {n}") for n in range(1, 13)]
+    findings += [finding("ENV003", f"w{n:02}/x.env", n, f"warning {n}") for n in range(1, 12)]
     findings += [finding("PRF001", "y.tf", 1, "a note")]
     lines = annotations(Report(findings, RULES)).splitlines()
     assert sum(line.startswith("::error ") for line in lines) == MAX_PER_LEVEL == 10
@@ -68,11 +68,58 @@ def test_cap_per_level_and_overflow_counted_in_the_log() -> None:
         "mfa-guard: 2 errors and 1 warning not annotated (GitHub shows at most 10 per level per step):"
     )
     assert lines[overflow + 1 : overflow + 4] == [
-        "  build.env:11:1: error ENV001 [env-export-prefix] error 11",
-        "  build.env:12:1: error ENV001 [env-export-prefix] error 12",
-        "  x.env:11:1: warning ENV003 [mfa-flag-duplicate] warning 11",
+        "  e11/build.env:11:1: error ENV001 [env-export-prefix] error 11",
+        "  e12/build.env:12:1: error ENV001 [env-export-prefix] error 12",
+        "  w11/x.env:11:1: warning ENV003 [mfa-flag-duplicate] warning 11",
     ]
     assert lines[-1].startswith("mfa-guard: Found 24 findings (12 errors, 11 warnings, 1 note).")
+
+
+def test_one_annotation_per_rule_and_file_with_a_count() -> None:
+    findings = [finding("ENV001", "outputs.tf", n, f"output {n}", fix="safe") for n in (3, 9, 14)]
+    findings.append(finding("ENV003", "outputs.tf", 5, "other rule"))
+    lines = annotations(Report(findings, RULES)).splitlines()
+    assert lines[0] == (
+        "::error file=outputs.tf,line=3,col=1,endLine=3,endColumn=11,title=ENV001 x3 env-export-prefix::"
+        "output 3%0A2 more in this file, on lines 9, 14%0AFix (safe): safe edit - run `mfa-guard fix`"
+    )
+    assert lines[1].startswith("::warning file=outputs.tf,line=5,col=1,endLine=5,endColumn=11,title=ENV003 mfa")
+    assert len(lines) == 3
+
+
+def test_files_the_pull_request_changes_come_first() -> None:
+    findings = [finding("ENV001", f"a{n:02}/build.env", 1, f"error {n}") for n in range(1, 13)]
+    stream = io.StringIO()
+    render_annotations(Report(findings, RULES), stream, changed=frozenset({"a12/build.env"}))
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("::error file=a12/build.env,")
+    assert "  a11/build.env:1:1: error ENV001 [env-export-prefix] error 11" in lines  # overflow, not a12
+
+
+def test_changed_files_from_the_event_payload_and_git(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    from mfa_guard.report.changed_files import changed_files
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    git("init", "-q")
+    (tmp_path / "old.tf").write_text("a\n")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base")
+    base = git("rev-parse", "HEAD")
+    (tmp_path / "new dir").mkdir()
+    (tmp_path / "new dir" / "new.tf").write_text("b\n")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pr")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}}}))
+    assert changed_files({"GITHUB_EVENT_PATH": str(event)}, tmp_path) == {"new dir/new.tf"}
+    assert changed_files({}, tmp_path) == frozenset()
+    assert changed_files({"GITHUB_BASE_REF": "no-such-branch"}, tmp_path) == frozenset()
 
 
 def test_summary_is_appended_when_the_runner_asks(tmp_path: Path) -> None:
@@ -107,4 +154,4 @@ def test_cli_github_format_with_step_summary(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     first = result.stdout.splitlines()[0]
     assert first.startswith("::error file=infra/build.env,line=5,col=1,endLine=5,endColumn=8,title=ENV001 ")
-    assert "| error | `ENV001` env-export-prefix | `infra/build.env:5:1` | safe |" in summary.read_text()
+    assert "- `infra/build.env:5` (safe fix) `export MFA_ENABLED=...` in build.env" in summary.read_text()

@@ -102,7 +102,7 @@ def test_an_alias_bomb_project_yaml_is_a_located_finding(project, capsys) -> Non
     (root / "project.yaml").write_text(alias_bomb() + "short_name: me\n", encoding="utf-8")
     code, out, err = run(capsys, "check", str(root), "--format", "json", limit=30)
     assert code == 1, err
-    messages = [f["message"] for f in json.loads(out)["findings"] if f["path"] == "project.yaml"]
+    messages = [f["message"] for f in json.loads(out)["findings"] if f["project_path"] == "project.yaml"]
     assert any("more than 100 aliases" in m for m in messages), messages
 
 
@@ -125,7 +125,7 @@ def test_a_catastrophic_team_regex_is_cut_short_with_a_located_finding(project, 
     )
     assert code == 1, err
     (finding,) = json.loads(out)["findings"]
-    assert finding["path"] == "build.env" and "took longer than" in finding["message"]
+    assert finding["project_path"] == "build.env" and "took longer than" in finding["message"]
 
 
 def test_exclude_globs_with_many_stars_match_in_linear_time(tmp_path: Path) -> None:

@@ -98,7 +98,9 @@ def test_installed_tool_checks_a_project(
         cwd=tmp_path,
         env=clean_env(),
     )
-    assert result.stdout == "No findings.\n"
+    assert result.stdout.endswith(
+        ", short name me, IAM mode, phase p1, Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 8)\nNo findings.\n"
+    )
 
 
 def test_installed_wheel_parses_with_its_shipped_parser(

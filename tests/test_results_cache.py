@@ -284,3 +284,19 @@ def test_outcome_is_what_is_stored(project, cache_dir) -> None:
     assert isinstance(stored, Outcome) and stored == result
     assert "build.env" in recorded and "management/config/backend.tfvars" in recorded
     assert "management/us-east-1/base-tf-backend/main.tf" not in recorded, "never read, so not an input"
+
+
+def test_a_hit_keeps_the_guide_status_and_the_cli_generation(project, cache_dir, full_runs, capsys) -> None:
+    """The job summary's status table and the header's CLI generation come from the cached
+    ProjectInfo on a hit (there is no Project then)."""
+    root = project("p1")
+    first = main(["check", str(root), "--format", "summary"]), capsys.readouterr().out
+    second = main(["check", str(root), "--format", "summary"]), capsys.readouterr().out
+    assert full_runs == [root], "the second run is a hit"
+    assert first == second
+    assert "### Post-deployment guide: where the project stands" in second[1]
+    assert "| shared | member | me-shared-oaar | true / apply not recorded | true |" in second[1]
+    assert "Leverage CLI 2.x \\(TERRAFORM_IMAGE_TAG in build.env line 8\\)" in second[1]
+    plain = main(["check", str(root), "--format", "console", "--color", "never"]), capsys.readouterr().out
+    assert full_runs == [root]
+    assert "Leverage CLI 2.x (TERRAFORM_IMAGE_TAG in build.env line 8)" in plain[1].splitlines()[0]

@@ -45,9 +45,23 @@ def test_every_rule_doc_renders() -> None:
 
 
 def rule_table() -> str:
-    rows = ["| id | name | severity | fix | summary |", "| --- | --- | --- | --- | --- |"]
-    rows += [f"| {r.id} | `{r.name}` | {r.severity} | {r.fix} | {r.summary} |" for r in load_rules()]
+    rows = ["| id | name | severity | fix | security | summary |", "| --- | --- | --- | --- | --- | --- |"]
+    rows += [
+        f"| [{r.id}](docs/rules/{r.id}.md) | `{r.name}` | {r.severity} | {r.fix} | {'yes' if r.security else ''} "
+        f"| {r.summary} |"
+        for r in load_rules()
+    ]
     return "\n".join(rows)
+
+
+def test_every_rule_has_its_generated_page_and_nothing_else_is_there() -> None:
+    from mfa_guard.report.rule_docs import DOCS_DIR, pages
+
+    wanted = pages(load_rules())
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in DOCS_DIR.glob("*.md")}
+    assert sorted(on_disk) == sorted(wanted), "run `python -m mfa_guard.report.rule_docs`"
+    drifted = [name for name, text in wanted.items() if on_disk[name] != text]
+    assert drifted == [], f"{drifted}: run `python -m mfa_guard.report.rule_docs`"
 
 
 def test_readme_rule_table_matches_rules() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,10 @@ from tests.conftest import REPO, run_cli
 from tests.fixture_tree import materialise
 from tests.reporting import RULES, finding, sample_report
 
-SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# Beside the repository (../shared/schemas), or where MFA_GUARD_SARIF_SCHEMA says (a worktree elsewhere).
+SCHEMA = Path(
+    os.environ.get("MFA_GUARD_SARIF_SCHEMA") or REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+)
 
 
 def violating(destination: Path) -> Path:
@@ -65,7 +69,55 @@ def test_every_enabled_rule_is_described(tmp_path: Path) -> None:
         assert descriptor["shortDescription"]["text"]
         assert descriptor["fullDescription"]["text"]
         assert descriptor["helpUri"].startswith("https://")
-        assert 0.0 < float(descriptor["properties"]["security-severity"]) <= 10.0
+
+
+def test_only_security_rules_carry_the_security_tag_and_severity(tmp_path: Path) -> None:
+    from mfa_guard.rules import load_rules
+
+    rules = load_rules()
+    (run,) = document(Report([], rules))["runs"]
+    by_id = {d["id"]: d for d in run["tool"]["driver"]["rules"]}
+    security = {r.id for r in rules if r.security}
+    assert {"OUT001", "OUT002", "ROL001"} <= security
+    assert not security & {"PAR001", "BAS001", "SUP001", "ENV003", "MFA005"}
+    for rule_id, descriptor in by_id.items():
+        properties = descriptor["properties"]
+        if rule_id in security:
+            assert properties["tags"][0] == "security"
+            assert 0.0 < float(properties["security-severity"]) <= 10.0
+        else:
+            assert "security" not in properties["tags"] and "security-severity" not in properties
+
+
+def test_help_uri_is_the_generated_page_at_the_release_tag() -> None:
+    from mfa_guard import __version__
+    from mfa_guard.links import REPOSITORY_URL
+    from mfa_guard.rules import load_rules
+
+    rules = load_rules()
+    (run,) = document(Report([], rules))["runs"]
+    for descriptor in run["tool"]["driver"]["rules"]:
+        prefix = f"{REPOSITORY_URL}/blob/v{__version__}/"
+        assert descriptor["helpUri"].startswith(prefix)
+        page = REPO / descriptor["helpUri"][len(prefix) :]
+        assert page.is_file(), f"{descriptor['id']}: no page {page}"
+        assert page.read_text(encoding="utf-8").startswith(f"# {descriptor['id']} ")
+
+
+def test_message_is_short_and_the_rationale_is_said_once(tmp_path: Path) -> None:
+    analysis = analyse(Options(path=REPO / "examples" / "leverage-project", select=["OUT001"], no_cache=True))
+    report = Report(analysis.findings, analysis.rules, project_info(analysis.project))
+    (run,) = document(report, cwd=REPO)["runs"]
+    (result,) = run["results"]
+    (rule,) = analysis.rules
+    assert result["message"]["text"] == analysis.findings[0].message
+    assert rule.why not in result["message"]["text"]
+    (descriptor,) = run["tool"]["driver"]["rules"]
+    assert descriptor["fullDescription"]["text"] == rule.why
+    first_paragraph = rule.rationale.strip().split("\n\n")[0]
+    assert descriptor["help"]["markdown"].count(first_paragraph) == 1
+    assert rule.target in descriptor["help"]["markdown"]
+    validate(document(report, cwd=REPO))
 
 
 def test_results_point_into_the_repository(tmp_path: Path) -> None:
@@ -147,7 +199,7 @@ def test_cli_prints_for_people_and_writes_sarif(tmp_path: Path) -> None:
         "--report", f"summary:{summary}", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
-    assert result.stdout.startswith("build.env:5:1: ENV001")
+    assert result.stdout.startswith("p/build.env:5:1: ENV001")  # from the working directory
     data = json.loads(sarif.read_text(encoding="utf-8"))
     assert [r["ruleId"] for r in data["runs"][0]["results"]] == ["ENV001", "ENV003"]
     assert data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "p/build.env"

@@ -259,7 +259,9 @@ def test_invalid_suppressions_are_findings_and_suppress_nothing(
     analysis = run(root)
     assert found(analysis) == [("ENV001", "build.env", 4), ("SUP001", "build.env", 4)]
     sup = analysis.findings[1]
-    assert sup.message.startswith(f"invalid suppression ({problem}), so it suppresses nothing. ")
+    assert (
+        sup.message == f"invalid suppression ({problem}), so it suppresses nothing"
+    )  # the rule's why: once, elsewhere
     assert sup.severity == "warning" and sup.span.column == 29
     assert {u.status for u in analysis.suppressions} == {"invalid"}
 
@@ -286,7 +288,7 @@ def test_unused_suppression_is_reported_with_a_safe_fix(project: Callable[[str],
     analysis = run(root)
     assert found(analysis) == [("SUP002", "build.env", 4)]
     finding = analysis.findings[0]
-    assert finding.message.startswith("unused suppression of ENV001: no such finding on this line. ")
+    assert finding.message == "unused suppression of ENV001: no such finding on this line"
     assert finding.fix is not None and finding.fix.applicability == "safe"
     text = (root / "build.env").read_text(encoding="utf-8")
     assert apply(text, finding.fix.edits) == HEADER + "MFA_ENABLED=false\n"
@@ -343,7 +345,7 @@ def test_non_ignorable_rules_cannot_be_suppressed(project: Callable[[str], Path]
     assert "PAR001" in rules  # still reported
     sup = [f for f in analysis.findings if f.rule == "SUP003"]
     assert [(f.span.path, f.span.line) for f in sup] == [("management/config/backend.tfvars", 6)]
-    assert sup[0].message.startswith("PAR001 cannot be suppressed; this suppression has no effect on it. ")
+    assert sup[0].message == "PAR001 cannot be suppressed; this suppression has no effect on it"
     assert [(u.target, u.status) for u in analysis.suppressions] == [
         ("PAR001", "unsuppressible"),
         ("ENV001", "not-checked"),

@@ -123,11 +123,12 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
         flag_file = account_flag(project, account)[1]
         yield Violation(
             account.backend.profile.span,
-            f"{MFA_KEY}=true ({flag_file}) but {account.backend_path} ({where}) uses {profile.text}, a base-credentials profile "
-            "without role_arn: the MFA entrypoint exits 150 for every layer of the account" + caveat(project.state.cli),
+            f"{where} uses {profile.text} (base credentials, no role_arn) with {MFA_KEY}=true ({flag_file})"
+            + caveat(project.state.cli),
             switch_fix(project, account, target, blocker),
             companion=switch_companion(project, account, target) if target else None,
             address=f"{account.backend_path}:profile",
+            detail=f"{account.backend_path}: the MFA entrypoint exits 150 for every layer of the account.",
         )
 
 

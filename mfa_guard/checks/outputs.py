@@ -120,9 +120,10 @@ def output_not_sensitive(ctx: CheckContext) -> Iterator[Violation]:
             continue  # an expression (var.x) is never guessed
         yield Violation(
             _span(project, output),
-            f"output `{output.name}` references {referenced} and {_how(output, state)}",
+            f"output `{output.name}` {_how(output, state)}",
             sensitive_fix(project, output),
             address=f"output.{output.name}",
+            detail=f"Its value references {referenced}.",
         )
 
 

@@ -66,7 +66,9 @@ def oaar_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
     flagged.sort(key=lambda role: ranks.get(role.account, len(ranks)))
     plan = build_plan(project, project.state.target_phase if project.state.target_phase in TARGETS else "p1")
     numbers = {s.where: i for i, s in enumerate(plan.steps, start=1) if s.check == CHECK_OAAR}
+    order = " → ".join(d.directory for d in in_guide_order(project.accounts))
     for step, role in enumerate(flagged, start=1):
+        number = numbers.get(role.path, step)
         account = project.account(role.account)
         blocked = _management_without_users(project) or (
             oaar_edit_blocker(project, account) if account is not None else None
@@ -81,12 +83,14 @@ def oaar_without_mfa(ctx: CheckContext) -> Iterator[Violation]:
         )
         yield Violation(
             attribute.span,
-            f"module.{role.module_name} (OrganizationAccountAccessRole of account {role.account}) "
-            f"{describe_truth(role.mfa_state)}; it is step {numbers.get(role.path, step)} of {len(plan.steps)} "
-            f"of `mfa-guard plan` (OAARs go {' → '.join(d.directory for d in in_guide_order(project.accounts))})",
+            f"the OAAR of account {role.account} {describe_truth(role.mfa_state)}; "
+            f"step {number} of {len(plan.steps)} of `mfa-guard plan`",
             fix,
             companion=_apply_command(role.path),
             address=f"module.{role.module_name}",
+            detail=f"module.{role.module_name} is the OrganizationAccountAccessRole of account {role.account}; "
+            f"the OAARs go {order}.",
+            plan_step=(number, len(plan.steps)),
         )
 
 

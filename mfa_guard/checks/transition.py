@@ -98,7 +98,7 @@ def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
     if quiet_transition(project):  # on the guide's path: progress, one note (never a failure)
         text = summary(position(project))
         if text is not None:
-            yield Violation(_anchor(project), text + ".", address="project:phase", severity="note", standalone=True)
+            yield Violation(_anchor(project), text + ".", address="project:phase", severity="note")
         return
     steps, pending = remaining_steps(project)
     if pending < 2:
@@ -110,9 +110,10 @@ def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
         facts += "; off the guide's path: " + "; ".join(off)
     yield Violation(
         _anchor(project),
-        f"the project is between phases ({facts}), heading for {project.state.target_phase.upper()}; "
-        f"remaining steps in order: {numbered}",
+        f"the project is between phases, heading for {project.state.target_phase.upper()}: "
+        f"{len(steps)} steps remain (`mfa-guard plan` lists them)",
         address="project:phase",
+        detail=f"Markers: {facts}. Remaining steps in order: {numbered}.",
     )
 
 

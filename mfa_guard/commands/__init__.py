@@ -7,6 +7,7 @@ import importlib
 from types import ModuleType
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "write .mfa-guard.yaml (and a baseline of today's findings), print the pre-commit and CI set-up"),
     "check": ("check", "check a Leverage project and report findings"),
     "fix": ("fix", "apply the safe fixes (and guarded ones with --guarded), then report what is left"),
     "plan": ("plan", "print the ordered steps (file edits and commands) from the current state to p1 or p2"),

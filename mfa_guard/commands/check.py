@@ -64,6 +64,6 @@ def _run_uncached(prepared: Prepared, args: argparse.Namespace) -> int:
         notes.append(note)
     else:
         notes.extend(baseline_notes(analysis.baselined))
-    emit(Report(analysis.findings, analysis.rules, project_info(analysis.project), notes=notes), args)
+    emit(Report(analysis.findings, analysis.rules, project_info(analysis.project, analysis.local), notes=notes), args)
     warn_notes(analysis, args.format)
     return EXIT_UNREADABLE if unreadable(analysis) else exit_code(analysis.findings, args, analysis.fail_on)

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, add_output_arguments, analysis_options, emit, exit_code
+from mfa_guard.errors import UserError
 from mfa_guard.fix.diff import MASKED_NOTE, unified_diffs
 from mfa_guard.fix.facts import load_facts
 from mfa_guard.fix.fixer import DEFAULT_MAX_PASSES, FixPolicy, FixResult, compute_fixes
@@ -15,6 +16,7 @@ from mfa_guard.fix.plan import TARGETS, build_plan
 from mfa_guard.fix.render import render_dry_run, render_fix_summary, render_plan
 from mfa_guard.project_info import project_info
 from mfa_guard.report import Report
+from mfa_guard.report.paths import from_cwd, rebase_cd
 
 MACHINE_FORMATS = ("json", "sarif", "github")
 
@@ -40,9 +42,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_output_arguments(parser)
 
 
+def _refuse_formats(args: argparse.Namespace) -> None:
+    """--diff prints a patch and --dry-run a list (or JSON): no other format has a meaning there."""
+    if args.diff and args.format not in ("console", "plain"):
+        raise UserError(
+            f"--diff prints a patch; --format {args.format} is not available with it (use --dry-run --format json)"
+        )
+    if args.dry_run and args.format not in ("console", "plain", "json"):
+        raise UserError(f"--dry-run prints a list of fixes or JSON; --format {args.format} is not available with it")
+
+
+def _dry_run_json(result: FixResult) -> str:
+    import json
+
+    from mfa_guard.report.json_format import document
+
+    assert result.initial is not None
+    initial = result.initial
+    data = document(Report(initial.findings, initial.rules, project_info(initial.project, initial.local)))
+    data["would_fix"] = [
+        {
+            "rule": a.rule,
+            "path": from_cwd(initial.project.root, a.path),
+            "line": a.line,
+            "applicability": a.applicability,
+            "description": a.description,
+        }
+        for a in result.applied
+    ]
+    return json.dumps(data, indent=2) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
     from mfa_guard.fix.ordered import planner
 
+    _refuse_formats(args)
     # `--to` directs the plan; it does not demand the phase of the report (`--target-phase` does),
     # so a run that follows the guide reports its progress like `check`.
     options = analysis_options(args)
@@ -56,19 +90,20 @@ def run(args: argparse.Namespace) -> int:
     notes: TextIO = sys.stderr if args.format in MACHINE_FORMATS or args.diff else sys.stdout
     if args.diff or args.dry_run:
         pairs = [(result.originals[path], source) for path, source in result.fixed.items()]
+        root = result.analysis.project.root
         if args.diff:
-            diff, masked = unified_diffs(pairs)
+            diff, masked = unified_diffs(pairs, lambda path: from_cwd(root, path, always_relative=True))
             sys.stdout.write(diff)
             if masked:
                 notes.write(MASKED_NOTE.format(count=masked))
         else:
-            sys.stdout.write(render_dry_run(result))
-        notes.write(render_fix_summary(result, None, verb="Would fix"))
+            sys.stdout.write(_dry_run_json(result) if args.format == "json" else render_dry_run(result))
+        notes.write(render_fix_summary(result, None, verb="Would fix", shown=lambda c: rebase_cd(c, root)))
         return exit_code(result.initial.findings, args, result.initial.fail_on)
     written = _write(result)
     after = analyse(options) if written else result.analysis  # what is on disk now
-    notes.write(render_fix_summary(result, written))
-    emit(Report(after.findings, after.rules, project_info(after.project)), args)
+    notes.write(render_fix_summary(result, written, shown=lambda c: rebase_cd(c, after.project.root)))
+    emit(Report(after.findings, after.rules, project_info(after.project, after.local)), args)
     if args.to:
         notes.write(render_plan(build_plan(after.project, args.to, load_facts(after.project))))
     return exit_code(after.findings, args, after.fail_on)

@@ -117,6 +117,19 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto", help="colour the console report"
     )
+    parser.add_argument(
+        "--output-format",
+        choices=("concise", "full"),
+        default="concise",
+        help="console: one line per finding (concise), or with the source line, the fix, the commands to run "
+        "after it and each rule's rationale (full)",
+    )
+    parser.add_argument(
+        "--show-source", dest="output_format", action="store_const", const="full", help="same as --output-format full"
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="console: the number of findings per rule instead of the findings"
+    )
 
 
 def analysis_options(args: argparse.Namespace) -> Options:
@@ -174,6 +187,11 @@ def emit(report: Report, args: argparse.Namespace) -> None:
         if not sep or not path or fmt not in FORMATS:
             raise UserError(f"--report {spec!r}: expected FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}")
         targets.append((fmt, Path(path)))
+    report = dataclasses.replace(
+        report,
+        output_format=getattr(args, "output_format", "concise"),
+        statistics=getattr(args, "statistics", False),
+    )
     renderer(args.format)(report, sys.stdout, use_color(args.color, sys.stdout))
     for fmt, path in targets:
         # Never through a symlink: a pull request can commit `mfa-guard.sarif -> ~/.bashrc`.

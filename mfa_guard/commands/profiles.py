@@ -72,7 +72,15 @@ def _print(analysis: Analysis, args: argparse.Namespace, plan_stream: TextIO, ov
     assert analysis.local is not None
     if overview:
         sys.stdout.write(render_overview(analysis, analysis.local))
-    emit(Report(analysis.findings, analysis.rules, project_info(analysis.project), notes=local_notes(analysis)), args)
+    emit(
+        Report(
+            analysis.findings,
+            analysis.rules,
+            project_info(analysis.project, analysis.local),
+            notes=local_notes(analysis),
+        ),
+        args,
+    )
     warn_notes(analysis, args.format)
     plan = render_plan(
         build_plan(analysis.findings, [a.directory for a in in_guide_order(analysis.project.accounts)]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import Callable, Optional
 
 from mfa_guard.secret_names import MASK, is_secret_name, mask_secret_values
 from mfa_guard.source import SourceFile
@@ -50,13 +51,18 @@ def mask_line(line: str, hcl: bool) -> tuple[str, int]:
     return line, count + shaped
 
 
-def unified_diff(before: SourceFile, after: SourceFile) -> tuple[str, int]:
-    """The diff of one file and how many values it masks; CR characters of CRLF files are kept."""
+def unified_diff(
+    before: SourceFile, after: SourceFile, shown: Optional[Callable[[str], str]] = None
+) -> tuple[str, int]:
+    """The diff of one file and how many values it masks; CR characters of CRLF files are kept.
+
+    `shown` maps the project-relative path to the one printed (from the working directory, so
+    `git apply` works where the user stands).
+    """
     if before.text == after.text:
         return "", 0
-    chunks = difflib.unified_diff(
-        _lines(before.text), _lines(after.text), fromfile=f"a/{before.path}", tofile=f"b/{after.path}"
-    )
+    path = shown(before.path) if shown else before.path
+    chunks = difflib.unified_diff(_lines(before.text), _lines(after.text), fromfile=f"a/{path}", tofile=f"b/{path}")
     hcl = before.path.endswith((".tf", ".tfvars", ".hcl"))
     out, masked = [], 0
     for index, chunk in enumerate(chunks):
@@ -67,11 +73,13 @@ def unified_diff(before: SourceFile, after: SourceFile) -> tuple[str, int]:
     return "".join(out), masked
 
 
-def unified_diffs(pairs: Iterable[tuple[SourceFile, SourceFile]]) -> tuple[str, int]:
+def unified_diffs(
+    pairs: Iterable[tuple[SourceFile, SourceFile]], shown: Optional[Callable[[str], str]] = None
+) -> tuple[str, int]:
     """Every file's diff, by path, and the number of masked values."""
     texts, masked = [], 0
     for before, after in sorted(pairs, key=lambda p: p[0].path):
-        text, count = unified_diff(before, after)
+        text, count = unified_diff(before, after, shown)
         texts.append(text)
         masked += count
     return "".join(texts), masked

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from mfa_guard.fix.fixer import Applied, FixResult
 from mfa_guard.fix.plan import Plan, Step
@@ -33,8 +33,16 @@ def _in_guide_order(result: FixResult) -> list[Applied]:
     return [a for _, a in sorted(enumerate(result.applied), key=key)]
 
 
-def render_fix_summary(result: FixResult, written: Optional[Sequence[str]], verb: str = "Fixed") -> str:
-    """What was (or would be) applied, rejected, held; `written` None for --diff / --dry-run."""
+def render_fix_summary(
+    result: FixResult,
+    written: Optional[Sequence[str]],
+    verb: str = "Fixed",
+    shown: Optional[Callable[[str], str]] = None,
+) -> str:
+    """What was (or would be) applied, rejected, held; `written` None for --diff / --dry-run.
+
+    `shown` rewrites a companion command for the working directory (its `cd` paths).
+    """
     lines = []
     files = sorted(result.fixed)
     if result.applied:
@@ -57,7 +65,7 @@ def render_fix_summary(result: FixResult, written: Optional[Sequence[str]], verb
     companions = list(dict.fromkeys(a.companion for a in _in_guide_order(result) if a.companion))
     if companions:
         lines.append("A file edit cannot do everything; then run:")
-        lines += [f"  {command}" for command in companions]
+        lines += [f"  {shown(command) if shown else command}" for command in companions]
     return "\n".join(lines) + "\n"
 
 

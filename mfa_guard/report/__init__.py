@@ -24,6 +24,8 @@ class Report:
     version: str = __version__
     fix_command: str = "mfa-guard fix"
     notes: Sequence[str] = field(default_factory=tuple)  # run-level remarks (e.g. stale baseline)
+    output_format: str = "concise"  # console: concise | full (source line, caret, fix, rationale)
+    statistics: bool = False  # console: counts per rule instead of the findings
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(reversed(SEVERITIES), 0)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Callable, Optional, TextIO
 
 from mfa_guard.findings import Finding
 from mfa_guard.report import Report
 from mfa_guard.report.console import summary_text
 from mfa_guard.report.locations import prefix, repo_path
+from mfa_guard.report.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -22,15 +24,56 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text, keep_newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation_message(finding: Finding, fix_command: str) -> str:
+def log_line(text: str) -> str:
+    """A plain log line the runner cannot read as a workflow command.
+
+    The runner trims leading blanks and runs any line starting with `::` (`::stop-commands::`,
+    `::error ...`), and the legacy `##[command]` syntax; a newline in a path would start a new line.
+    """
+    line = printable(text)  # CR/LF/ESC become visible escapes: one line stays one line
+    if line.lstrip().startswith("::"):
+        line = line.replace(":", "%3A", 1)
+    return line.replace("##[", "##%5B") + "\n"
+
+
+@dataclass(frozen=True)
+class Group:
+    """The findings of one rule in one file: one annotation (`OUT001 x7`), not seven of the ten slots."""
+
+    findings: tuple[Finding, ...]
+    path: str  # as GitHub resolves it (from the repository root)
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+
+def group_findings(findings: Sequence[Finding], path_of: Callable[[Finding], str]) -> list[Group]:
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.rule, finding.span.path), []).append(finding)
+    return [Group(tuple(members), path_of(members[0])) for members in groups.values()]
+
+
+def order_groups(groups: list[Group], changed: frozenset[str]) -> list[Group]:
+    """Files the pull request changes first, then the rest; the findings' order within each."""
+    return sorted(groups, key=lambda g: g.path not in changed)
+
+
+def annotation_message(group: Group, fix_command: str) -> str:
+    finding = group.first
     lines = [finding.message]
+    others = group.findings[1:]
+    if others:
+        where = ", ".join(str(f.span.line) for f in others[:20]) + (", ..." if len(others) > 20 else "")
+        lines.append(f"{len(others)} more in this file, on line{'s' if len(others) > 1 else ''} {where}")
     if finding.fix is not None:
         command = fix_command if finding.fix.applicability == "safe" else f"{fix_command} --guarded"
         lines.append(f"Fix ({finding.fix.applicability}): {finding.fix.description} - run `{command}`")
@@ -39,47 +82,58 @@ def annotation_message(finding: Finding, fix_command: str) -> str:
     return "\n".join(lines)
 
 
-def annotation(finding: Finding, path: str, fix_command: str) -> str:
+def annotation(group: Group, fix_command: str) -> str:
+    finding = group.first
     span = finding.span
+    count = f" x{len(group.findings)}" if len(group.findings) > 1 else ""
     properties = (
-        ("file", path),
+        ("file", group.path),
         ("line", str(span.line)),
         ("col", str(span.column)),
         ("endLine", str(max(span.end_line, span.line))),
         ("endColumn", str(span.end_column)),
-        ("title", f"{finding.rule} {finding.name}"),
+        ("title", f"{finding.rule}{count} {finding.name}"),
     )
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{COMMAND[finding.severity]} {rendered}::{escape_data(annotation_message(finding, fix_command))}"
+    return f"::{COMMAND[finding.severity]} {rendered}::{escape_data(annotation_message(group, fix_command))}"
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def render_annotations(report: Report, stream: TextIO, cwd: Optional[Path] = None) -> None:
+def render_annotations(
+    report: Report, stream: TextIO, cwd: Optional[Path] = None, changed: frozenset[str] = frozenset()
+) -> None:
     project_prefix = prefix(report, cwd)
+    groups = order_groups(group_findings(report.findings, lambda f: repo_path(f.span.path, project_prefix)), changed)
     shown = dict.fromkeys(COMMAND, 0)
-    overflow: list[Finding] = []
-    for finding in report.findings:
-        if shown[finding.severity] >= MAX_PER_LEVEL:
-            overflow.append(finding)
+    overflow: list[Group] = []
+    for group in groups:
+        severity = group.first.severity
+        if shown[severity] >= MAX_PER_LEVEL:
+            overflow.append(group)
             continue
-        shown[finding.severity] += 1
-        stream.write(annotation(finding, repo_path(finding.span.path, project_prefix), report.fix_command) + "\n")
+        shown[severity] += 1
+        stream.write(annotation(group, report.fix_command) + "\n")
     if overflow:
         # Kept in the log as plain lines so nothing is lost when GitHub drops annotations.
-        dropped = [_plural(n, s) for s in COMMAND if (n := sum(f.severity == s for f in overflow))]
+        dropped = [
+            _plural(n, s) for s in COMMAND if (n := sum(len(g.findings) for g in overflow if g.first.severity == s))
+        ]
         stream.write(
-            f"mfa-guard: {' and '.join(dropped)} not annotated "
-            f"(GitHub shows at most {MAX_PER_LEVEL} per level per step):\n"
+            log_line(
+                f"mfa-guard: {' and '.join(dropped)} not annotated "
+                f"(GitHub shows at most {MAX_PER_LEVEL} per level per step):"
+            )
         )
-        for f in overflow:
-            path = repo_path(f.span.path, project_prefix)
-            stream.write(f"  {path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}\n")
+        for group in overflow:
+            for f in group.findings:
+                where = f"{group.path}:{f.span.line}:{f.span.column}"
+                stream.write(log_line(f"  {where}: {f.severity} {f.rule} [{f.name}] {f.message}"))
     for note in report.notes:
-        stream.write(f"mfa-guard: {note}\n")
-    stream.write(f"mfa-guard: {summary_text(report)}\n")
+        stream.write(log_line(f"mfa-guard: {note}"))
+    stream.write(log_line(f"mfa-guard: {summary_text(report)}"))
 
 
 def append_step_summary(report: Report, environ: Mapping[str, str], cwd: Optional[Path] = None) -> None:
@@ -98,5 +152,14 @@ def append_step_summary(report: Report, environ: Mapping[str, str], cwd: Optiona
 
 
 def render(report: Report, stream: TextIO, color: bool = False) -> None:
-    render_annotations(report, stream)
+    render_annotations(report, stream, changed=_changed(report, os.environ))
     append_step_summary(report, os.environ)
+
+
+def _changed(report: Report, environ: Mapping[str, str]) -> frozenset[str]:
+    if report.project is None:
+        return frozenset()
+    from mfa_guard.report.changed_files import changed_files
+    from mfa_guard.report.locations import source_root
+
+    return changed_files(environ, source_root(report))

@@ -9,17 +9,28 @@ from typing import Optional
 from mfa_guard.report import Report
 
 
-def source_root(report: Report, cwd: Optional[Path] = None) -> Path:
-    """The directory URIs are relative to: the working directory when the project lies inside it.
+def repository_root(directory: Path) -> Optional[Path]:
+    """The git work tree holding `directory` (a `.git` directory or file), if any."""
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
-    GitHub Actions runs in the repository checkout ($GITHUB_WORKSPACE) and resolves annotation and
-    SARIF paths from there, while spans are relative to the Leverage project root, which may be a
-    sub-directory (`path: infra`). Outside the working directory the project root is the base.
+
+def source_root(report: Report, cwd: Optional[Path] = None) -> Path:
+    """The directory URIs are relative to: the repository's root, as GitHub resolves them.
+
+    GitHub resolves annotation and SARIF paths from the repository checkout, while spans are
+    relative to the Leverage project root, which may be a sub-directory (`path: infra`). Without a
+    repository: the working directory when the project lies inside it, else the project root.
     """
     base = (cwd or Path.cwd()).resolve()
     if report.project is None:
         return base
     root = report.project.root.resolve()
+    repository = repository_root(root)
+    if repository is not None:
+        return repository
     return base if root == base or base in root.parents else root
 
 

@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any, Optional, TextIO
 
 from mfa_guard.findings import Finding
+from mfa_guard.links import REPOSITORY_URL, has_page, rule_doc_url
 from mfa_guard.report import TOOL_NAME, Report
 from mfa_guard.report.locations import prefix, repo_path, source_root
+from mfa_guard.report.text import printable, utf8_bytes
 from mfa_guard.rules import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
-# Where a rule's documentation lives; the repository keeps one YAML file per rule (`mfa-guard explain`).
-INFORMATION_URI = "https://github.com/mfa-guard/mfa-guard"
-RULE_DOCS_URI = INFORMATION_URI + "/blob/main/rules/{id}.yaml"
+INFORMATION_URI = REPOSITORY_URL
 FINGERPRINT_KEY = "mfaGuardFindingHash/v1"
 # GitHub maps security-severity to critical (>= 9.0), high (7.0-8.9), medium (4.0-6.9), low (< 4.0).
 SECURITY_SEVERITY = {"error": "8.0", "warning": "5.5", "note": "2.0"}
@@ -28,32 +28,37 @@ _LINE_NUMBERS = re.compile(r"\blines? \d+(?:(?:, | and )\d+)*")
 
 
 def _help(rule: Rule, markdown: bool) -> str:
-    title = f"**{rule.id} `{rule.name}`**" if markdown else f"{rule.id} {rule.name}"
-    lines = [f"{title}: {rule.summary}", "", rule.why, "", f"Target: {rule.target}"]
+    """The rule's documentation, said once: the alert page shows it under the short message."""
+    code = (lambda text: f"`{text}`") if markdown else (lambda text: text)
+    lines = [rule.why, "", f"**Target:** {rule.target}" if markdown else f"Target: {rule.target}"]
     if rule.rationale:
-        lines += ["", rule.rationale]
-    lines += ["", f"Fix class: {rule.fix}."]
-    if rule.companion:
-        lines.append(f"Then run: `{rule.companion}`" if markdown else f"Then run: {rule.companion}")
+        lines += ["", rule.rationale.strip()]
+    lines += ["", f"Fix class: {rule.fix}" + (f"; then run {code(rule.companion)}" if rule.companion else "") + "."]
     return "\n".join(lines)
 
 
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
-    return {
+def rule_descriptor(rule: Rule, version: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "tags": list(dict.fromkeys(("leverage", "mfa", _family(rule.id)))),  # unique, says the schema
+        "precision": "very-high",
+        "problem.severity": PROBLEM_SEVERITY[rule.severity],
+    }
+    if rule.security:
+        # Only security findings: GitHub ranks every rule with a security-severity as a security alert.
+        properties["tags"].insert(0, "security")
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": f"{rule.summary} {rule.why} Target: {rule.target}"},
+        "fullDescription": {"text": rule.why},
         "help": {"text": _help(rule, markdown=False), "markdown": _help(rule, markdown=True)},
-        "helpUri": RULE_DOCS_URI.format(id=rule.id),
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": {
-            "security-severity": SECURITY_SEVERITY[rule.severity],
-            "tags": list(dict.fromkeys(("security", "leverage", "mfa", _family(rule.id)))),  # unique, says the schema
-            "precision": "very-high",
-            "problem.severity": PROBLEM_SEVERITY[rule.severity],
-        },
+        "properties": properties,
     }
+    if has_page(rule):  # a team's own rules have no page in this repository
+        descriptor["helpUri"] = rule_doc_url(rule.id, version)
+    return descriptor
 
 
 def _family(rule_id: str) -> str:
@@ -77,7 +82,7 @@ def fingerprints(findings: list[Finding]) -> list[str]:
     for finding in findings:
         basis = fingerprint_basis(finding)
         seen[basis] += 1
-        digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode()).hexdigest()
+        digest = hashlib.sha256(utf8_bytes(f"{basis}\0{seen[basis]}")).hexdigest()
         result.append(f"{digest[:32]}:{seen[basis]}")
     return result
 
@@ -100,7 +105,7 @@ def result(finding: Finding, rule_index: Optional[int], uri: str, fingerprint: s
     data: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": printable(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -115,22 +120,28 @@ def result(finding: Finding, rule_index: Optional[int], uri: str, fingerprint: s
     if rule_index is not None:
         data["ruleIndex"] = rule_index
     if finding.address:
-        data["properties"]["address"] = finding.address
+        data["properties"]["address"] = printable(finding.address)
+    if finding.detail:
+        data["properties"]["detail"] = printable(finding.detail)
     if finding.fix is not None:
-        data["properties"]["fix"] = {"applicability": finding.fix.applicability, "description": finding.fix.description}
+        data["properties"]["fix"] = {
+            "applicability": finding.fix.applicability,
+            "description": printable(finding.fix.description),
+        }
     if finding.companion:
-        data["properties"]["companion"] = finding.companion
+        data["properties"]["companion"] = printable(finding.companion)
     return data
 
 
 def _uri(path: str) -> str:
+    """A relative URI reference: UTF-8 percent-encoded, undecodable name bytes included (RFC 3986)."""
     from urllib.parse import quote
 
-    return quote(path, safe="/")
+    return quote(utf8_bytes(path), safe="/")
 
 
 def _directory_uri(directory: Path) -> str:
-    uri = directory.as_uri()
+    uri = directory.as_uri()  # percent-encodes the file system's bytes, undecodable ones included
     return uri if uri.endswith("/") else uri + "/"
 
 
@@ -149,17 +160,19 @@ def document(report: Report, cwd: Optional[Path] = None) -> dict[str, Any]:
                 "version": report.version,
                 "semanticVersion": report.version,
                 "informationUri": INFORMATION_URI,
-                "rules": [rule_descriptor(rule) for rule in report.rules],
+                "rules": [rule_descriptor(rule, report.version) for rule in report.rules],
             }
         },
         # The category: two Leverage projects in one repository must not close each other's alerts.
-        "automationDetails": {"id": f"{TOOL_NAME}/{project_prefix + '/' if project_prefix else ''}"},
+        "automationDetails": {"id": printable(f"{TOOL_NAME}/{project_prefix + '/' if project_prefix else ''}")},
         "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(source_root(report, cwd))}},
         "columnKind": "unicodeCodePoints",  # spans count characters of the decoded text
         "invocations": [
             {
                 "executionSuccessful": True,
-                "toolExecutionNotifications": [{"level": "note", "message": {"text": n}} for n in report.notes],
+                "toolExecutionNotifications": [
+                    {"level": "note", "message": {"text": printable(n)}} for n in report.notes
+                ],
             }
         ],
         "results": results,

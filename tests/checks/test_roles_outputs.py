@@ -163,7 +163,8 @@ def test_rol001_orders_the_applies_and_waits_for_p1(project: Make) -> None:
     found = run(roles, "oaar_without_mfa", heading)
     assert [v.span.path.split("/")[0] for v in found] == ["management", "security", "shared"]
     # the plan's numbers: step 1 confirms the management users' MFA devices, 2 edits management's OAAR
-    assert "step 2 of 10 of `mfa-guard plan` (OAARs go management → security → shared)" in found[0].message
+    assert "step 2 of 10 of `mfa-guard plan`" in found[0].message
+    assert found[0].detail is not None and "the OAARs go management → security → shared" in found[0].detail
     assert "step 4 of 10" in found[1].message and "step 6 of 10" in found[2].message
     assert found[2].companion == "cd shared/global/base-identities && leverage tf apply"
     assert all(v.fix is not None and v.fix.applicability == "guarded" for v in found)
@@ -299,4 +300,4 @@ def test_references_inside_interpolations_are_named(project: Make) -> None:
     root = project("p1")
     text = 'output "old" {\n  value = "${module.u.this_iam_user_login_profile_encrypted_password}"\n}\n'
     [violation] = out001(reload_with(root, OUTPUTS, text))
-    assert "`this_iam_user_login_profile_encrypted_password`" in violation.message
+    assert violation.detail == "Its value references `this_iam_user_login_profile_encrypted_password`."

@@ -25,7 +25,10 @@ def broken_p1(project) -> Path:
     return root
 
 
-def test_diff_prints_a_patch_and_writes_nothing(broken_p1: Path, cli: Runner, tmp_path: Path) -> None:
+def test_diff_prints_a_patch_and_writes_nothing(
+    broken_p1: Path, cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(broken_p1)  # the patch's paths are from the working directory
     before = snapshot(broken_p1)
     code, out, err = cli("fix", str(broken_p1), "--diff")
     assert code == 1  # as check would exit on the unchanged files

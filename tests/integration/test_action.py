@@ -247,7 +247,8 @@ def test_findings_fail_the_job_with_annotations_sarif_and_summary(tmp_path: Path
     (result,) = sarif["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "infra/build.env"
     assert run.summary.startswith("### mfa-guard: 1 error\n")
-    assert "| error | `ENV001` env-export-prefix | `infra/build.env:5:1` | safe |" in run.summary
+    assert "<details><summary><b>ENV001</b> env-export-prefix: 1 error</summary>" in run.summary  # grouped by rule
+    assert "`infra/build.env:5` (safe fix)" in run.summary
 
 
 def test_clean_project_passes(tmp_path: Path) -> None:

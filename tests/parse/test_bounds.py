@@ -64,7 +64,7 @@ def test_a_1_mb_sum_ends_quickly_with_a_par_finding(project) -> None:  # type: i
     result = run_cli("check", str(root), "--format", "json", "--select", "PAR")
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
-    located = [(f["rule"], f["path"], f["line"]) for f in findings]
+    located = [(f["rule"], f["project_path"], f["line"]) for f in findings]  # path: from the working directory
     assert located == [("PAR001", BACKEND, 2)]
     # The token bound ends it on an idle machine; on a starved one the time bound may come first.
     bounds = (f"more than {hcl_parser.MAX_TOKENS:,} HCL tokens", f"took more than {hcl_parser.MAX_SECONDS:g} s")

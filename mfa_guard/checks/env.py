@@ -145,14 +145,15 @@ def layer_override(ctx: CheckContext) -> Iterator[Violation]:
             state = "on" if mfa_flag_on(entry.value, cli) else "off"
             yield Violation(
                 entry.value_span,
-                f"{env.path} sets {MFA_KEY}={entry.raw_value} while its parents give {inherited!r}, so every layer "
-                f"below {env.directory}/ runs with the 3.x CLI's MFA step {state}",
+                f"sets {MFA_KEY}={entry.raw_value} while its parents give {inherited!r}, so every layer below "
+                f"this directory runs with the 3.x CLI's MFA step {state}",
                 address=f"{env.path}:{MFA_KEY}",
             )
         elif entry.value != inherited:
             yield Violation(
                 entry.value_span,
-                f"{env.path} sets {MFA_KEY}={entry.raw_value} while its parents give {inherited}, so every layer below {env.directory}/ runs with MFA {'on' if entry.value == 'true' else 'off'}",
+                f"sets {MFA_KEY}={entry.raw_value} while its parents give {inherited}, so every layer below this "
+                f"directory runs with MFA {'on' if entry.value == 'true' else 'off'}",
                 address=f"{env.path}:{MFA_KEY}",
             )
 

@@ -76,15 +76,25 @@ def machine_group_mfa_enforced(ctx: CheckContext) -> Iterator[Violation]:
                 else None
             )
             fix = Fix("guarded", (edit,), f"set {SELF_MANAGEMENT} = false on module.{group.block.label}", blocked)
+            shown = _short(machine[0]) + (f", +{len(machine) - 1} more" if len(machine) > 1 else "")
             yield Violation(
                 span,
-                f"module.{group.block.label} holds machine users ({', '.join(machine)}) and attaches the "
-                f"self-management policy with MFA enforcement ({SELF_MANAGEMENT}: {_said(attach)}; "
-                f"{ENFORCEMENT}: {_said(enforce)})",
+                f"module.{group.block.label} enforces MFA on its machine users ({shown}) through the "
+                "self-management policy",
                 fix,
+                detail=(
+                    f"machine users: {', '.join(machine)}; {SELF_MANAGEMENT}: {_said(attach)}; "
+                    f"{ENFORCEMENT}: {_said(enforce)}"
+                ),
                 companion=apply_in(layer_of(group.path)),
                 address=f"module.{group.block.label}",
             )
+
+
+def _short(reference: str) -> str:
+    """`module.machine_user["machine.ci"]` -> `machine.ci`: the key names the user; the detail keeps the reference."""
+    match = re.fullmatch(r'module\.\w+\["([^"]+)"\]', reference)
+    return match.group(1) if match else reference
 
 
 def _said(state: str) -> str:

@@ -10,6 +10,7 @@ from typing import Optional
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.checks.blocks import bool_state, header_span
 from mfa_guard.findings import Violation
+from mfa_guard.guide import commands
 from mfa_guard.model import Located, Project, User
 from mfa_guard.span import Span
 
@@ -92,7 +93,8 @@ def _missing(project: Project, user: User, template: str, path: str, name: Optio
     key_name = posixpath.basename(path)
     return Violation(
         span,
-        f'{who} has no key file {path}, which `pgp_key = file("{template}")` of module.{user.block.label} reads',
-        companion=f'gpg --export "<{key_name} key id>" | base64 > "{path}"',
+        f"{who} has no key file {posixpath.relpath(path, posixpath.dirname(user.path))}, which its "
+        f'`pgp_key = file("{template}")` reads',
+        companion=commands.export_gpg_key(key_name, path),
         address=f"module.{user.block.label}:{key_name}",
     )

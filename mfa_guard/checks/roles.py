@@ -153,8 +153,8 @@ def oaar_unmanaged(ctx: CheckContext) -> Iterator[Violation]:
             continue  # an unparsable file may hold the module: never guess (PAR reports it)
         yield Violation(
             _layer_span(project, layer.directory),
-            f"{layer.directory} has no OrganizationAccountAccessRole module, so the role AWS Organizations "
-            f"created in account {account.name} (AdministratorAccess, no MFA condition) is not managed here",
+            f"no OrganizationAccountAccessRole module here: the role Organizations created in {account.name} "
+            "(AdministratorAccess, no MFA condition) is unmanaged",
             address=f"{layer.directory}:module.iam_assumable_role_oaar",
         )
 

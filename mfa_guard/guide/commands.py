@@ -88,3 +88,8 @@ def confirm(what: str) -> str:
 def empty_mfa_flag_in(directory: str) -> str:
     """Append `MFA_ENABLED=` (the value that turns the 3.x CLI's MFA step off) to DIR/build.env."""
     return f"printf 'MFA_ENABLED=\\n' >> {shlex.quote(directory + '/build.env')}"
+
+
+def export_gpg_key(key_name: str, path: str) -> str:
+    """Write a user's base64-encoded GPG public key where `pgp_key = file(...)` reads it."""
+    return f"gpg --export {shlex.quote(f'<{key_name} key id>')} | base64 > {shlex.quote(path)}"

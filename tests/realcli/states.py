@@ -180,7 +180,7 @@ def blocking(report: dict[str, Any], layer: str) -> list[str]:
     account = layer.split("/", 1)[0]
     found = []
     for finding in report["findings"]:
-        path = finding["path"]
+        path = finding["project_path"]  # `path` is from the working directory (JSON report v2)
         top = path.split("/", 1)[0] if "/" in path else ""
         if finding["severity"] in ("error", "warning") and top in ("", "config", account):
             found.append(f"{finding['rule']} {path}: {finding['message']}")

@@ -47,6 +47,10 @@ def test_from_cwd_and_rebase_cd(tmp_path: Path) -> None:
     assert rebase_cd('cd "shared/global/base-identities" && leverage tf apply', root, tmp_path) == (
         "cd infra/shared/global/base-identities && leverage tf apply"
     )
+    grouped = "(cd management/a && leverage tf init -reconfigure) && (cd management/b && leverage tf init -reconfigure)"
+    assert rebase_cd(grouped, root, tmp_path) == (
+        "(cd infra/management/a && leverage tf init -reconfigure) && (cd infra/management/b && leverage tf init -reconfigure)"
+    )
     hostile = "cd 'a $(id)' && leverage tf apply; then cd \"b c\" && x"
     assert rebase_cd(hostile, root, tmp_path) == "cd 'infra/a $(id)' && leverage tf apply; then cd 'infra/b c' && x"
 
@@ -82,6 +86,14 @@ def test_fix_diff_applies_from_the_directory_above_the_project(tmp_path: Path, i
     )
     assert check.returncode == 0, check.stderr
     assert "  cd infra/shared/global/base-identities && leverage tf apply" in result.stderr
+
+
+def test_plan_commands_cd_from_the_working_directory(tmp_path: Path) -> None:
+    example(tmp_path / "infra")
+    plan = run_cli("plan", "infra", cwd=tmp_path).stdout
+    cds = [word for line in plan.splitlines() for word in [line.split(": cd ", 1)[-1]] if ": cd " in line]
+    assert cds and all(cd.startswith("infra/") for cd in cds), plan
+    assert all((tmp_path / cd.split(" ", 1)[0]).is_dir() for cd in cds)
 
 
 def test_plain_and_json_paths_open_from_the_working_directory(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from pathlib import Path
 
 from mfa_guard.analysis import analyse
 from mfa_guard.commands.options import add_analysis_arguments, analysis_options
@@ -17,6 +18,7 @@ from mfa_guard.guide import commands
 from mfa_guard.guide.records import CONFIRMATIONS
 from mfa_guard.guide.runbook import TARGETS, Plan, build_plan, oaar_digest
 from mfa_guard.model import Project
+from mfa_guard.report.paths import rebase_cd
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,8 +65,17 @@ def run(args: argparse.Namespace) -> int:
         json.dump(plan_json(plan), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_plan(plan))
+        sys.stdout.write(render_plan(_from_cwd(plan, project.root)))
     return 0
+
+
+def _from_cwd(plan: Plan, root: Path) -> Plan:
+    """The steps' `cd DIR` commands from where the user stands (they are written from the root)."""
+    steps = tuple(
+        dataclasses.replace(step, command=rebase_cd(step.command, root)) if step.command else step
+        for step in plan.steps
+    )
+    return dataclasses.replace(plan, steps=steps)
 
 
 def _apply_layer(project: Project, target: str, name: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 # `cd DIR` at the start of a command or after `&&`, `;` or `then `: DIR single-, double- or unquoted.
-_CD = re.compile(r"""(^|&&\s*|;\s*|\bthen\s+)cd\s+('[^']*'|"(?:[^"\\]|\\.)*"|[^\s;&]+)""")
+_CD = re.compile(r"""(^|\(|&&\s*|;\s*|\bthen\s+)cd\s+('[^']*'|"(?:[^"\\]|\\.)*"|[^\s;&]+)""")
 
 
 def from_cwd(root: Path, relative: str, cwd: Optional[Path] = None, always_relative: bool = False) -> str:

@@ -46,6 +46,8 @@ SSO_MGMT = (
     'profile = "me-management-oaar"',
     'profile = "me-management-administrator"',
 )
+SSO_SHARED_ADMIN = ("shared/config/account.tfvars", 'sso_role    = "DevOps"', 'sso_role    = "Administrator"')
+SSO_SHARED_ADMIN_BACKEND = ("shared/config/backend.tfvars", '"me-shared-devops"', '"me-shared-administrator"')
 SSO_NO_ROLE = ("shared/config/account.tfvars", 'sso_role    = "DevOps"', "")
 PRF2X = """
 [profile me-shared-oaar]
@@ -172,6 +174,17 @@ STATES: list[Case] = [
         set(),  # a local state: only --local sees it (LOC001)
         exit_code=40,
         says="Missing me-sso-shared permission for account shared.",
+    ),
+    Case(
+        State(
+            "sso-portal-role",
+            "sso",
+            SSO_LOGIN,
+            replace=(SSO_MGMT, SSO_SHARED_ADMIN, SSO_SHARED_ADMIN_BACKEND),
+            why="sso_role Administrator in shared, the portal's role DevOps: the CLI writes [me-shared-devops]",
+        ),
+        {MGMT},
+        set(),  # the portal's role is only in ~/.aws/me/config: only --local sees it (LOC001)
     ),
     Case(
         State("sso-token-removed", "sso", SSO_LOGIN, replace=(SSO_MGMT,), sso_token="removed", why="never logged in"),

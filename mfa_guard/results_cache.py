@@ -12,8 +12,6 @@ re-reads exactly those files. A change to any of them, or to the listing, is a m
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import logging
 import os
 import stat
 from collections.abc import Mapping
@@ -21,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from mfa_guard.cache import DataStore, digest
+from mfa_guard.cache import DataStore
 from mfa_guard.errors import UserError
 from mfa_guard.findings import Finding
+from mfa_guard.hashing import digest, file_digest, hex_digest
+from mfa_guard.log import get_logger
 from mfa_guard.prepare import Prepared
 from mfa_guard.project_info import ProjectInfo, project_info
 from mfa_guard.source import ReadProblem, SourceFile, read_bytes
@@ -32,7 +32,7 @@ from mfa_guard.user_files import read_user_bytes
 if TYPE_CHECKING:
     from mfa_guard.analysis import Analysis
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def settings_key(prepared: Prepared) -> Optional[str]:
     baseline = ""
     if options.baseline is not None:
         try:
-            baseline = hashlib.sha256(read_user_bytes(options.baseline, UserError)).hexdigest()
+            baseline = hex_digest(read_user_bytes(options.baseline, UserError))
         except UserError:
             return None
     records = _records_digest(prepared.root)
@@ -94,7 +94,7 @@ def settings_key(prepared: Prepared) -> Optional[str]:
 
 def _records_digest(root: Path) -> str:
     """The recorded applies and confirmations decide the guide's position, so they are inputs."""
-    from mfa_guard.guide.records import LEGACY_RECORDS_FILE, RECORDS_FILE
+    from mfa_guard.guide.record_files import LEGACY_RECORDS_FILE, RECORDS_FILE
 
     parts = []
     for name in (RECORDS_FILE, LEGACY_RECORDS_FILE):
@@ -103,7 +103,7 @@ def _records_digest(root: Path) -> str:
             if not stat.S_ISREG(os.lstat(path).st_mode):
                 parts.append("not a regular file")  # a FIFO would block, a symlink is never followed
                 continue
-            parts.append(hashlib.sha256(read_bytes(str(path), name)).hexdigest())
+            parts.append(hex_digest(read_bytes(str(path), name)))
         except (OSError, ReadProblem):
             parts.append("-")
     return ",".join(parts)
@@ -117,7 +117,7 @@ def unchanged(base: str, recorded: Mapping[str, bytes]) -> bool:
             data = read_bytes(os.path.join(base, relpath), relpath)
         except (OSError, ReadProblem):
             return False
-        if _digest(data) != expected:
+        if file_digest(data) != expected:
             return False
     return True
 
@@ -125,11 +125,7 @@ def unchanged(base: str, recorded: Mapping[str, bytes]) -> bool:
 def analysed(sources: Mapping[str, SourceFile]) -> dict[str, bytes]:
     """The digest of each file an analysis read, from the text it read (encoding it back gives its
     bytes), so a file changed while the analysis ran is never recorded as analysed."""
-    return {relpath: _digest(source.encode(source.text)) for relpath, source in sorted(sources.items())}
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return {relpath: file_digest(source.encode(source.text)) for relpath, source in sorted(sources.items())}
 
 
 def _store(cache_dir: Path, root: Path) -> DataStore:

@@ -63,7 +63,8 @@ def load_rules(
         raise RuleFileError(f"{directory}: no rule files found (is the installation complete?)")
     if cache_dir is None:
         return _load_and_validate(directory, files, extra_files, trust_stamp)
-    from mfa_guard.cache import digest, rules_store
+    from mfa_guard.cache import rules_store
+    from mfa_guard.hashing import digest
 
     store = rules_store(cache_dir)
     from mfa_guard.user_files import read_user_file

@@ -220,7 +220,8 @@ def test_rules_and_results_round_trip_through_the_cache_format(tmp_path) -> None
     root = build_case(load_case(CASES / "ENV" / "ENV001-export.yaml"), tmp_path / "case")
     analysis = analyse(Options(path=root))
     assert any(f.fix is not None for f in analysis.findings)
-    entry = ({"a.tf": b"\x00\xff" * 8}, Outcome(tuple(analysis.findings), project_info(analysis.project), 3))
+    recorded = {"a.tf": (b"\x00\xff" * 8, None), "b.tf": (b"\x01" * 16, (12, 10**18, 10**18 + 1, 42, 7))}
+    entry = (recorded, Outcome(tuple(analysis.findings), project_info(analysis.project), 3))
     assert entry_from_data(json.loads(json.dumps(entry_to_data(entry)))) == entry
 
 

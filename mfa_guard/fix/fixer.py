@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
@@ -11,10 +10,11 @@ from mfa_guard.analysis import Analysis, analyse
 from mfa_guard.findings import Finding, Fix, TextEdit
 from mfa_guard.fix.apply import EditError, apply_edits, breaks, compatible, conflicts, with_text
 from mfa_guard.fix.tidy import laid_out_alike, tidy
+from mfa_guard.log import get_logger
 from mfa_guard.prepare import Options
 from mfa_guard.source import SourceFile
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 DEFAULT_MAX_PASSES = 10
 

@@ -97,7 +97,7 @@ def sso_role_missing(ctx: CheckContext) -> Iterator[Violation]:
         missing = f"{where} has no `sso_role`" if path else f"there is no {where}, so no `sso_role`"
         yield Violation(
             _file_start(project, path or account.backend_path),
-            f"SSO is on, but {missing}: `leverage tf init|plan|apply` in {account.directory}/ crash "
+            f"SSO is on, but {missing}: `{commands.INIT}`, plan and apply in {account.directory}/ crash "
             "(TypeError, exit 1) before any credentials are refreshed",
             address=f"{where}:sso_role",
         )

@@ -26,7 +26,7 @@ from mfa_guard.local.usage import (
     reinit_command,
     used_profiles,
 )
-from mfa_guard.model import Project
+from mfa_guard.model import Project, literal_str
 from mfa_guard.phase import at_least
 from mfa_guard.span import Span
 
@@ -101,11 +101,38 @@ def _sso_missing(project: Project, local: LocalState) -> Iterator[Violation]:
         yield Violation(span, message, companion=CONFIGURE_SSO, address=f"profile:{root}:missing")
     for use in uses:
         wanted = f"{short}-sso-{use.profile.account}"
-        if use.profile.account is not None and local.config.section(wanted) is None:
+        section = local.config.section(wanted) if use.profile.account is not None else None
+        if use.profile.account is not None and section is None:
             message = (
                 f"{use.where} uses {use.profile.text}, but {local.config.label} has no [profile {wanted}] (CLI exit 40)"
             )
             yield _violation(use, message, CONFIGURE_SSO, "missing")
+        elif section is not None and project.state.cli.dockerless:
+            yield from _sso_role_elsewhere(project, local, use, wanted, section)
+
+
+def _sso_role_elsewhere(
+    project: Project, local: LocalState, use: Use, wanted: str, section: AwsSection
+) -> Iterator[Violation]:
+    """3.x writes a layer's SSO keys to `<s>-<acct>-<lower(role_name)>`, the role the portal gave
+    `[profile <s>-sso-<acct>]` (auth.py:56), whatever the profile is called. Against account.tfvars'
+    sso_role that is PRF009's (repository) finding; here only a portal role other than sso_role."""
+    role = section.get("role_name")
+    account = next((a for a in project.accounts if a.name == use.profile.account), None)
+    sso_role = literal_str(account.sso_role) if account is not None else None
+    if not role or not sso_role or role.lower() == sso_role.lower():
+        return  # no role yet, PRF015's missing sso_role, or PRF009's comparison
+    written = f"{project.short_name}-{use.profile.account}-{role.lower()}"
+    if use.profile.text != written:
+        message = (
+            f"{use.where} uses {use.profile.text}, but the 3.x CLI writes the SSO keys only to [{written}]: "
+            f"[profile {wanted}] in {local.config.label} has role_name {role}, not sso_role {sso_role!r}"
+        )
+        where = account.account_tfvars if account is not None and account.account_tfvars else "account.tfvars"
+        fix = (
+            f'set sso_role = "{role}" in {where} (the portal\'s role), then mfa-guard fix (PRF009 renames the profile)'
+        )
+        yield _violation(use, message, fix, "missing")
 
 
 def mfa_serial_missing(ctx: CheckContext) -> Iterator[Violation]:

@@ -1,4 +1,5 @@
-"""PRF011/012/013: backend state naming, account directory vs `environment`, unusable backends."""
+"""PRF011/012/013/015: backend state naming, account directory vs `environment`, unusable backends,
+an SSO account without `sso_role`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.checks.prf_names import short_name
+from mfa_guard.checks.wiring import sso_meant
 from mfa_guard.findings import Violation
 from mfa_guard.guide import commands
 from mfa_guard.model import Account, Project, literal_str
@@ -75,6 +77,29 @@ def dir_env_mismatch(ctx: CheckContext) -> Iterator[Violation]:
             environment.value.span,
             f"directory {account.directory}/ holds the account with environment {value!r}",
             address=f"{path}:environment",
+        )
+
+
+def sso_role_missing(ctx: CheckContext) -> Iterator[Violation]:
+    """Both CLI generations build the SSO token path as `sso/cache / sso_role` before anything else
+    (3.x auth.py `check_sso_token`, 2.x container.py `_check_sso_token`): without the key that is
+    `Path / None`, a TypeError in every command that authenticates in the account's layers."""
+    project = ctx.project
+    if not sso_meant(project):
+        return  # IAM mode needs no sso_role; a quoted sso_enabled is MFA004's
+    for account in project.accounts:
+        path = account.account_tfvars
+        if not account.layers or account.sso_role is not None:
+            continue
+        if path is not None and not _parsed(project, path):
+            continue  # unparsable: PAR001/PAR002, the key may well be there
+        where = path or f"{account.directory}/config/account.tfvars"
+        missing = f"{where} has no `sso_role`" if path else f"there is no {where}, so no `sso_role`"
+        yield Violation(
+            _file_start(project, path or account.backend_path),
+            f"SSO is on, but {missing}: `{commands.INIT}`, plan and apply in {account.directory}/ crash "
+            "(TypeError, exit 1) before any credentials are refreshed",
+            address=f"{where}:sso_role",
         )
 
 

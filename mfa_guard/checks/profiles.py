@@ -1,4 +1,4 @@
-"""Profile and backend checks (PRF001/002/007/009-014); the code lives in the prf_* modules."""
+"""Profile and backend checks (PRF001/002/007/009-015); the code lives in the prf_* modules."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from mfa_guard.checks.base import CheckSpec
 from mfa_guard.checks.prf_backend import account_mismatch, nonstandard_suffix, project_prefix, sso_suffix
 from mfa_guard.checks.prf_format import mfa_script_format
 from mfa_guard.checks.prf_layers import layer_unknown_account
-from mfa_guard.checks.prf_layout import backend_naming, backend_unparsable, dir_env_mismatch
+from mfa_guard.checks.prf_layout import backend_naming, backend_unparsable, dir_env_mismatch, sso_role_missing
 
 _WORDS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 
@@ -38,6 +38,9 @@ CHECKS = {
     ),
     "backend_unparsable": CheckSpec(
         backend_unparsable, "A backend.tfvars is missing, has no usable `profile`, or repeats a key."
+    ),
+    "sso_role_missing": CheckSpec(
+        sso_role_missing, "SSO mode: an account with layers has no `sso_role` in its account.tfvars."
     ),
     "mfa_script_format": CheckSpec(
         mfa_script_format, "IAM+MFA: a profile/region/project line the MFA entrypoint cannot grep."

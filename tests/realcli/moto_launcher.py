@@ -11,7 +11,9 @@ Patches (moto 5.x), each one a place where moto differs from AWS in a way the Le
 2. `sts:AssumeRole` with a `TokenCode` accepts only `123456` (moto accepts any code), answering AWS's
    AccessDenied text otherwise; and it enforces the role's trust policy: the principal account and
    the `aws:MultiFactorAuthPresent` condition (moto ignores trust policies).
-IAM Identity Center is not faked: the tests cover IAM mode only.
+3. IAM Identity Center (sso-oidc and the sso portal), which moto lacks, is faked by
+   tests/realcli/fake_portal.py, served from this process on its own 127.0.0.1 port; STATE_FILE
+   names it (`portal`), and its GetRoleCredentials hands out keys of this moto server.
 This file imports moto and boto3, so it never runs in mfa-guard's own environment.
 """
 
@@ -25,6 +27,8 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any
+
+import fake_portal  # this directory is sys.path[0]: the launcher runs as a script
 
 VALID_CODE = "123456"
 PROJECT_LONG = "mfaexample"
@@ -176,6 +180,7 @@ def main(argv: list[str]) -> int:
     endpoint = f"http://{host}:{port}"
     os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
     state = seed(endpoint)
+    portal, state["portal"] = fake_portal.serve(endpoint, state["accounts"])
     temporary = Path(argv[0] + ".tmp")
     temporary.write_text(json.dumps(state), encoding="utf-8")
     temporary.replace(argv[0])  # readers never see half a file
@@ -186,6 +191,7 @@ def main(argv: list[str]) -> int:
     while not stop.wait(0.5):
         if owner is not None and not _alive(owner):
             break  # the test run that owns this server is gone: never outlive it
+    portal.shutdown()
     server.stop()
     return 0
 

@@ -70,13 +70,15 @@ class Moto:
     endpoint: str
     accounts: dict[str, str]
     users: dict[str, dict[str, str]]
+    portal: str  # the fake IAM Identity Center (tests/realcli/fake_portal.py)
 
 
 def _read_state(path: Path) -> Moto:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    if not data["endpoint"].startswith("http://127.0.0.1:"):
-        raise AssertionError(f"{path}: the moto server must listen on 127.0.0.1 only")
-    return Moto(data["endpoint"], data["accounts"], data["users"])
+    for key in ("endpoint", "portal"):
+        if not data[key].startswith("http://127.0.0.1:"):
+            raise AssertionError(f"{path}: the {key} must listen on 127.0.0.1 only")
+    return Moto(data["endpoint"], data["accounts"], data["users"], data["portal"])
 
 
 def shared_moto() -> Moto:

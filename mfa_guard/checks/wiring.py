@@ -8,6 +8,7 @@ from mfa_guard.findings import Fix, TextEdit
 from mfa_guard.fix.edits import replace_string_value
 from mfa_guard.guide import commands
 from mfa_guard.guide.facts import MFA_KEY, describe_truth, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.failures import failure
 from mfa_guard.guide.order import in_guide_order
 from mfa_guard.guide.records import CONFIRMATIONS
 from mfa_guard.guide.runbook import apply_recorded
@@ -157,7 +158,7 @@ def oaar_edit_blocker(project: Project, account: Account) -> Optional[str]:
 
 def flag_blocker(project: Project) -> Optional[str]:
     """Why MFA_ENABLED=true may not be written yet (§5.8: step 5 before step 6): a backend still on
-    base credentials (no role_arn) would make the MFA entrypoint exit 150 there (MFA002's state)."""
+    base credentials (no role_arn) would make the CLI fail there (MFA002's state; guide/failures.py)."""
     if project.state.mode != "iam":
         return None
     waiting = []
@@ -168,8 +169,8 @@ def flag_blocker(project: Project) -> Optional[str]:
     if not waiting:
         return None
     return (
-        "every backend must use a role profile first (with MFA on the entrypoint exits 150 for "
-        "base credentials): " + "; ".join(waiting)
+        f"every backend must use a role profile first (with MFA on "
+        f"{failure('base_credentials_blocker', project.state.cli)}): " + "; ".join(waiting)
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from mfa_guard.guide.facts import EXPRESSION, MFA_KEY, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.failures import failure
 from mfa_guard.guide.order import account_role, in_guide_order
 from mfa_guard.guide.runbook import TARGETS, Plan, apply_recorded, build_plan, oaar_roles
 from mfa_guard.model import Account, Project
@@ -179,9 +180,7 @@ def _deviations(project: Project, accounts: list[Account], value: Optional[str])
 
 
 def _base_credentials_failure(project: Project, profile: str) -> str:
-    if project.state.cli.dockerless:
-        return f"the 3.x CLI runs its MFA step and exits 40: there is no [profile {profile}-mfa]"
-    return "the MFA entrypoint exits 150 for base credentials"
+    return failure("base_credentials", project.state.cli, profile)
 
 
 def summary(pos: Position) -> Optional[str]:

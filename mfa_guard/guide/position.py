@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from mfa_guard.generation import UNKNOWN, CliGeneration
 from mfa_guard.guide.facts import EXPRESSION, MFA_KEY, mfa_flag_on, truth_requires_mfa
 from mfa_guard.guide.failures import failure
 from mfa_guard.guide.order import account_role, in_guide_order
@@ -43,6 +44,7 @@ class Position:
     deviations: tuple[str, ...]  # why the state is off the path (empty: on it)
     judged: bool  # False: an expression or unresolved value hides where it stands
     plan: Optional[Plan]
+    cli: CliGeneration = UNKNOWN  # the Leverage CLI generation the verdicts assume, and why
 
     @property
     def on_path(self) -> bool:
@@ -117,10 +119,14 @@ def position(project: Project) -> Position:
     value = mfa_value(project)
     mfa_on = value is not None and mfa_flag_on(value, state.cli)
     if state.mode != "iam":
-        return Position(state.mode, state.phase, state.target_phase, value, mfa_on, tuple(rows), (), False, None)
+        return Position(
+            state.mode, state.phase, state.target_phase, value, mfa_on, tuple(rows), (), False, None, state.cli
+        )
     deviations, judged = _deviations(project, accounts, value)
     plan = build_plan(project, target)
-    return Position(state.mode, state.phase, target, value, mfa_on, tuple(rows), tuple(deviations), judged, plan)
+    return Position(
+        state.mode, state.phase, target, value, mfa_on, tuple(rows), tuple(deviations), judged, plan, state.cli
+    )
 
 
 def _deviations(project: Project, accounts: list[Account], value: Optional[str]) -> tuple[list[str], bool]:

@@ -58,7 +58,7 @@ def build_schema() -> dict[str, Any]:
             "summary": per_cli(text),
             "why": per_cli(text),
             "rationale": per_cli({"type": "string"}),
-            "target": text,
+            "target": per_cli(text),
             "fix": {"enum": list(FIX_CLASSES)},
             "companion": {"type": ["string", "null"]},
             "ignorable": {"type": "boolean"},

@@ -41,7 +41,7 @@ class Rule:
     examples: Mapping[str, str] = field(default_factory=dict)
     references: tuple[str, ...] = ()
     source: str = ""  # the file it came from
-    # What differs per Leverage CLI generation: {2: {"summary", "why", "rationale"}, 3: {...}}. The
+    # What differs per Leverage CLI generation: {2: {"summary", "why", "rationale", "target"}, 3: {...}}. The
     # fields above then say both, labelled (the generation is unknown); `for_cli` picks one.
     by_cli: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
 
@@ -55,6 +55,7 @@ class Rule:
             summary=texts.get("summary", self.summary),
             why=texts.get("why", self.why),
             rationale=texts.get("rationale", self.rationale),
+            target=texts.get("target", self.target),
             by_cli={},
         )
 
@@ -239,7 +240,7 @@ def _most_specific(errors: list[Any]) -> Any:
 
 CLI_KEYS = {2: "cli2", 3: "cli3"}  # a per-generation text in a rule file: `why: {cli2: ..., cli3: ...}`
 CLI_LABELS = {2: "Leverage CLI 2.x (Docker-based)", 3: "Leverage CLI 3.x (dockerless)"}
-CLI_TEXTS = ("summary", "why", "rationale")
+CLI_TEXTS = ("summary", "why", "rationale", "target")
 
 
 def _per_cli(document: Mapping[str, Any]) -> dict[int, dict[str, str]]:
@@ -278,7 +279,7 @@ def _rule(document: Mapping[str, Any], path: Path) -> Rule:
         severity=document["severity"],
         summary=_text(document, "summary", by_cli),
         why=_text(document, "why", by_cli),
-        target=document["target"].strip(),
+        target=_text(document, "target", by_cli),
         fix=document["fix"],
         check=document["check"],
         params=document.get("params") or {},

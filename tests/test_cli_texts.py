@@ -27,7 +27,7 @@ from tests.fixture_tree import AWS, materialise
 
 ONLY_2X = re.compile(r"\b(150|151|152|156|160|161|162)\b|entrypoint|TFContainer", re.IGNORECASE)
 ONLY_3X = re.compile(r"\bexits? (50|60)\b|\[profile [^\]]*-mfa\]|dockerless")
-RULE_TEXTS = ("summary", "why", "rationale")
+RULE_TEXTS = ("summary", "why", "rationale", "target")
 THREE_X_ONLY_CHECKS = {"dockerless_mfa_on_with_base_credentials", "local_profile_shadows_temporary_keys"}
 
 

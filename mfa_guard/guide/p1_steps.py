@@ -6,9 +6,10 @@ from dataclasses import replace
 from typing import Optional
 
 from mfa_guard.findings import TextEdit
-from mfa_guard.fix.edits import replace_span, set_attribute
+from mfa_guard.fix.edits import delete_line, replace_span, set_attribute
 from mfa_guard.guide import commands
-from mfa_guard.guide.facts import EXPRESSION, MFA_KEY, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.facts import EXPRESSION, MFA_KEY, guide_order, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.flags import account_env, account_mfa_value
 from mfa_guard.guide.plan_model import (
     CHECK_OAAR,
     CHECK_SWITCH,
@@ -32,25 +33,48 @@ def _switched(account: Optional[Account]) -> bool:
 
 def p1_steps(project: Project, accounts: list[Account], facts: Facts) -> list[Step]:
     management = project.management
+    order = guide_order(project.state.cli)
     past = _switched(management)
     first_edit = any(truth_requires_mfa(r.mfa_state) for a in accounts[:1] for r in oaar_roles(project, a.directory))
     steps = [confirm_step(project, "management-mfa", "p1", past or first_edit)]
+    if order.empty_flag_on_base_credentials and management is not None:
+        steps.append(_empty_flag_step(project, management, past))
+    before_oaar = len(steps)
     for account in accounts:
-        steps += _oaar_steps(project, account, facts, past, first=len(steps) == 1)
+        steps += _oaar_steps(project, account, facts, past, first=len(steps) == before_oaar)
     if management is not None:
         steps.append(_switch_step(project, management))
-        steps.append(
-            Step(
-                "command",
-                "fetch the MFA device into the role profiles",
-                ".",
-                "p1",
-                "check",
-                commands.configure("MANAGEMENT"),
+        if not order.fetch_mfa_first:  # 3.x fetched the device with the first configure run
+            steps.append(
+                Step(
+                    "command",
+                    "fetch the MFA device into the role profiles",
+                    ".",
+                    "p1",
+                    "check",
+                    commands.configure("MANAGEMENT"),
+                )
             )
-        )
         steps.append(reconfigure_step(management, f"{project.short_name}-{management.name}-oaar", facts, "p1"))
     return steps
+
+
+def _empty_flag_step(project: Project, management: Account, past: bool) -> Step:
+    """3.x: the management layers run on base credentials until the switch, which the 3.x CLI's MFA
+    step cannot do (exit 40): an empty MFA_ENABLED= in the management account's build.env turns
+    that step off for them only (leverage-cli-3.md §5)."""
+    env_path = f"{management.directory}/build.env"
+    title = (
+        f"keep an empty {MFA_KEY}= in {env_path} while {management.backend_path} uses base credentials "
+        "(the 3.x CLI's MFA step off for the management layers only)"
+    )
+    command = commands.empty_mfa_flag_in(management.directory)
+    base = Step("command", title, ".", "p1", "todo", command, blocking=True, account=management.directory)
+    if past:
+        return replace(base, status="done", note="not needed after the switch to the role profile")
+    if account_mfa_value(project, management) == "":
+        return replace(base, status="done")
+    return base
 
 
 def _oaar_steps(project: Project, account: Account, facts: Facts, past: bool, first: bool) -> list[Step]:
@@ -132,15 +156,33 @@ def _flag_edit(project: Project) -> tuple[Optional[TextEdit], Optional[str]]:
 
 def _switch_step(project: Project, management: Account) -> Step:
     """§5.8 steps 5 and 6 in one commit: a switched backend with MFA off breaks the CLI (and MFA
-    on with a bootstrap backend too), so the two edits never land apart."""
+    on with a bootstrap backend too), so the two edits never land apart. On 3.x the empty
+    MFA_ENABLED= of the management account's build.env goes in the same commit."""
     wanted = f"{project.short_name}-{management.name}-oaar"
     env_path = project.root_env.path if project.root_env is not None else "build.env"
-    title = f'set profile = "{wanted}" in {management.backend_path} and {MFA_KEY}=true in {env_path}'
+    dockerless = guide_order(project.state.cli).empty_flag_on_base_credentials
+    if dockerless:
+        title = (
+            f'set profile = "{wanted}" in {management.backend_path} and turn the 3.x MFA step on for '
+            f"{management.directory}/ (no empty {MFA_KEY}= in {management.directory}/build.env or {env_path})"
+        )
+    else:
+        title = f'set profile = "{wanted}" in {management.backend_path} and {MFA_KEY}=true in {env_path}'
     profile, why_profile = profile_edit(project, management, wanted)
     flag, why_flag = _flag_edit(project)
     base = Step("edit", title, management.backend_path, "p1", "done", check=CHECK_SWITCH, account=management.directory)
     why = why_profile or why_flag
     if why is not None:
         return replace(base, kind="manual", status="blocked", note=why, blocking=True)
-    edits = tuple(e for e in (profile, flag) if e is not None)
+    removal = _empty_flag_removal(project, management) if dockerless else None
+    edits = tuple(e for e in (profile, flag, removal) if e is not None)
     return replace(base, status="todo", edits=edits) if edits else base
+
+
+def _empty_flag_removal(project: Project, management: Account) -> Optional[TextEdit]:
+    """Delete the management account's `MFA_ENABLED=` line (3.x: the step on again there)."""
+    env = account_env(project, management)
+    entry = env.effective(MFA_KEY) if env is not None else None
+    if env is None or entry is None or entry.value != "":
+        return None
+    return delete_line(entry.line_span, project.sources[env.path])

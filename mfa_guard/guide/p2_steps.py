@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mfa_guard.guide import commands
+from mfa_guard.guide.facts import guide_order
 from mfa_guard.guide.plan_model import CHECK_DEVOPS, Facts, Step
 from mfa_guard.guide.shared_steps import confirm_step, profile_edit, reconfigure_step
 from mfa_guard.model import Account, Project
@@ -36,16 +37,17 @@ def p2_steps(project: Project, accounts: list[Account], facts: Facts) -> list[St
         else:
             step = replace(base, status="todo", edits=(edit,))
         steps.append(step)
-    steps.append(
-        Step(
-            "command",
-            "fetch the MFA device into the DevOps profiles",
-            ".",
-            "p2",
-            "check",
-            commands.configure("SECURITY"),
+    if not guide_order(project.state.cli).fetch_mfa_first:  # 3.x fetched it with the first configure run
+        steps.append(
+            Step(
+                "command",
+                "fetch the MFA device into the DevOps profiles",
+                ".",
+                "p2",
+                "check",
+                commands.configure("SECURITY"),
+            )
         )
-    )
     for account in members:
         steps.append(reconfigure_step(account, f"{project.short_name}-{account.name}-devops", facts, "p2"))
     return steps

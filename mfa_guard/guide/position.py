@@ -14,6 +14,7 @@ from typing import Optional
 from mfa_guard.generation import UNKNOWN, CliGeneration
 from mfa_guard.guide.facts import EXPRESSION, MFA_KEY, mfa_flag_on, truth_requires_mfa
 from mfa_guard.guide.failures import failure
+from mfa_guard.guide.flags import account_mfa_on, account_mfa_value
 from mfa_guard.guide.order import account_role, in_guide_order
 from mfa_guard.guide.runbook import TARGETS, Plan, apply_recorded, build_plan, oaar_roles
 from mfa_guard.model import Account, Project
@@ -164,9 +165,13 @@ def _deviations(project: Project, accounts: list[Account], value: Optional[str])
                 f"{management.backend_path} uses {profile.text} while {MFA_KEY} is not true (the CLI assumes "
                 "the role without MFA: switch the backend and turn MFA on in one commit)"
             )
-        if not switched and mfa_on:
+        # 3.x: the management account's own build.env may turn the step off for its layers (the
+        # guide's 3.x P0/P1: an empty MFA_ENABLED= there while they run on base credentials)
+        management_on = account_mfa_on(project, management) if project.state.cli.dockerless else mfa_on
+        if not switched and management_on:
             found.append(
-                f"{MFA_KEY}={value} while {management.backend_path} uses {profile.text} ({_base_credentials_failure(project, profile.text)})"
+                f"{MFA_KEY}={account_mfa_value(project, management) if project.state.cli.dockerless else value} "
+                f"while {management.backend_path} uses {profile.text} ({_base_credentials_failure(project, profile.text)})"
             )
     for account in accounts:
         current = _profile(account)

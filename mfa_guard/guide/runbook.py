@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from mfa_guard.guide.facts import UNKNOWN_ORDER_NOTE
 from mfa_guard.guide.order import in_guide_order
 from mfa_guard.guide.p1_steps import p1_steps
 from mfa_guard.guide.p2_steps import p2_steps
@@ -48,4 +49,5 @@ def build_plan(project: Project, target: str, facts: Optional[Facts] = None) -> 
     steps = p1_steps(project, accounts, facts)
     if target == "p2":
         steps += p2_steps(project, accounts, facts)
-    return Plan(target, tuple(steps))
+    note = None if project.state.cli.known else UNKNOWN_ORDER_NOTE
+    return Plan(target, tuple(steps), note=note)

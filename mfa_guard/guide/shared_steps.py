@@ -7,6 +7,7 @@ from typing import Optional
 from mfa_guard.findings import TextEdit
 from mfa_guard.fix.edits import replace_string_value
 from mfa_guard.guide import commands
+from mfa_guard.guide.facts import guide_order
 from mfa_guard.guide.plan_model import LOCKOUT, Facts, Step
 from mfa_guard.guide.records import CONFIRMATIONS
 from mfa_guard.model import Account, Project
@@ -14,7 +15,9 @@ from mfa_guard.model import Account, Project
 
 def confirm_step(project: Project, what: str, phase: str, passed: bool) -> Step:
     record = project.records.confirmed(what)
-    title = f"confirm that {CONFIRMATIONS[what]}; then `{commands.configure(what.split('-')[0].upper(), fetch_mfa=False, skip_keys=False)}`"
+    fetch = guide_order(project.state.cli).fetch_mfa_first  # 3.x: the -mfa profiles need the device at once
+    configure = commands.configure(what.split("-")[0].upper(), fetch_mfa=fetch, skip_keys=False)
+    title = f"confirm that {CONFIRMATIONS[what]}; then `{configure}`"
     command = commands.confirm(what)
     if record is not None:
         note = f"confirmed {record.date or ''} by {record.user or 'unknown'}".replace("  ", " ")

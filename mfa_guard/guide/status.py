@@ -89,6 +89,7 @@ def status_data(pos: Position, local: Optional[LocalState] = None) -> dict[str, 
         "accounts": rows,
         "next_step": next_step,
         "summary": summary(pos),
+        "plan_note": pos.plan.note if pos.plan is not None else None,
     }
 
 
@@ -115,6 +116,8 @@ def _footer(data: dict[str, Any], generation: bool = True) -> list[str]:
     if cli is not None and generation:
         label = f"{cli['value']}.x" if cli["value"] else "unknown"
         lines.append(f"Leverage CLI: {label} ({cli['reason']})")
+    if generation and data.get("plan_note"):
+        lines.append(f"note: {data['plan_note']}")
     lines += [f"off the path: {d}" for d in data["deviations"]]
     step = data["next_step"]
     if step is not None:

@@ -34,7 +34,7 @@ def render_rule(rule: Rule) -> str:
     ]
     if rule.rationale:
         lines += ["", *_text(rule, "rationale")]
-    lines += ["", "## Target state", "", rule.target]
+    lines += ["", "## Target state", "", *_text(rule, "target")]
     if rule.companion:
         lines += ["", "## Companion command", "", "```sh", rule.companion, "```"]
     for label in ("bad", "good"):

@@ -12,32 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
-import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional
 
 from mfa_guard import __version__
+from mfa_guard.hashing import digest
+from mfa_guard.log import get_logger
 from mfa_guard.source import ReadProblem, read_bytes
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 MAGIC = "mfa-guard-cache"
 FORMAT = 3  # 2: the header names the code fingerprint; 3: JSON data, no pickle
 MAX_CACHE_BYTES = 256 * 1024 * 1024  # a parse cache of a very large project; never /dev/zero
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-
-
-def digest(*parts: str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 @functools.cache
@@ -158,6 +149,8 @@ class DataStore:
             kept = {key: self.raw[key] if key in self.raw else self.encode(self.entries[key]) for key in self.used}
             body = json.dumps(kept, separators=(",", ":"), check_circular=False).encode("ascii")
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            import tempfile  # only a run that writes a cache pays for it (with shutil and random)
+
             fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
             temporary = Path(name)
             with os.fdopen(fd, "wb") as stream:
@@ -173,7 +166,7 @@ class DataStore:
 
 def project_store(cache_dir: Optional[Path], root: Path) -> DataStore:
     """The parse cache of one project root."""
-    from mfa_guard.cache_codec import parse_result_from_data, parse_result_to_data
+    from mfa_guard.parse_codec import parse_result_from_data, parse_result_to_data
 
     path = None if cache_dir is None else cache_dir / "projects" / f"{digest(str(root.resolve()))[:24]}.json"
     return DataStore(path, "parse", parse_result_to_data, parse_result_from_data)

@@ -8,14 +8,15 @@ inside whatever directory the tool runs in (a project).
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 import sys
 from pathlib import Path
 from typing import Optional
 
-log = logging.getLogger(__name__)
+from mfa_guard.log import get_logger
+
+log = get_logger(__name__)
 
 
 def user_cache_dir() -> Optional[Path]:

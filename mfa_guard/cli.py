@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import logging
 import sys
-from collections.abc import Sequence
 
 from mfa_guard import __version__
-from mfa_guard.commands import COMMANDS, load
-from mfa_guard.errors import UserError
+
+TYPE_CHECKING = False  # not typing's: importing typing costs `--version` ~5 ms (mypy knows the name)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+VERSION = f"mfa-guard {__version__}"
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """Every command is listed; only the one named in argv is imported and fully built."""
+    import argparse
+
+    from mfa_guard.commands import COMMANDS, load
+    from mfa_guard.commands.arguments import HelpFormatter
+
     parser = argparse.ArgumentParser(
         prog="mfa-guard",
+        formatter_class=HelpFormatter,
         description="Check and fix the MFA post-deployment state of a binbash Leverage project.",
     )
-    parser.add_argument("--version", action="version", version=f"mfa-guard {__version__}")
+    parser.add_argument("--version", action="version", version=VERSION)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = next((arg for arg in argv if arg in COMMANDS), None)
     for name, (_, help_text) in COMMANDS.items():
-        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        sub = subparsers.add_parser(name, help=help_text, description=help_text, formatter_class=HelpFormatter)
         if name != chosen:
             continue
         command = load(name)
@@ -37,13 +43,16 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
-    logging.basicConfig(level=level, format="mfa-guard: %(levelname)s: %(message)s", stream=sys.stderr)
+    from mfa_guard import log
+
+    log.configure(log.ERROR if quiet else (log.DEBUG if verbose > 1 else log.INFO if verbose else log.WARNING))
 
 
 def _tolerate_undecodable_names() -> None:
     """A file name that is not UTF-8 reaches Python as lone surrogates; printing one must show it
     escaped, not end the run with UnicodeEncodeError."""
+    import contextlib
+
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -53,6 +62,11 @@ def _tolerate_undecodable_names() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:  # the one answer that needs no parser, logging or command module
+        print(VERSION)
+        return EXIT_OK
+    from mfa_guard.errors import UserError
+
     parser = build_parser(arguments)
     try:
         args = parser.parse_args(arguments)
@@ -74,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:  # a bug in mfa-guard: keep the exit-code contract (2, never 1 or a bare traceback)
-        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        from mfa_guard import log
+
+        log.get_logger(__name__).debug("internal error", exc_info=True)
         print(
             f"mfa-guard: internal error: {type(exc).__name__}: {exc} (run with -vv for the traceback; please report it)",
             file=sys.stderr,

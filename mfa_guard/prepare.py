@@ -13,7 +13,7 @@ from typing import Callable, Optional
 from mfa_guard.cache_dir import user_cache_dir
 from mfa_guard.config import Config, check_selectors, load_config
 from mfa_guard.discover import FileIndex, find_root, walk
-from mfa_guard.rules import Rule, load_rules
+from mfa_guard.rules import Rule, load_rules_keyed
 from mfa_guard.selection import select_rules
 
 
@@ -54,6 +54,7 @@ class Prepared:
     all_rules: list[Rule]  # enabled or not (suppressions may name any rule)
     rules: list[Rule]  # enabled, with severity overrides
     index: FileIndex  # the walk, exclusions applied
+    rules_key: Optional[str] = None  # the digest all_rules were loaded from (None: not from the rules cache)
 
 
 def effective(options: Options, config: Config) -> Options:
@@ -84,7 +85,7 @@ def prepare(options: Options) -> Prepared:
     config = load_config(root, options.config, options.no_config)
     options = effective(options, config)
     cache_dir = None if options.no_cache else user_cache_dir()
-    all_rules = load_rules(options.rule_files, cache_dir)
+    all_rules, rules_key = load_rules_keyed(options.rule_files, cache_dir)
     check_selectors(config, all_rules)
     rules = select_rules(all_rules, options.select, options.ignore, options.severity)
     excluded: Callable[[str], bool] = _nothing
@@ -92,7 +93,7 @@ def prepare(options: Options) -> Prepared:
         from mfa_guard.exclude import Excluder
 
         excluded = Excluder(root, options.exclude)
-    return Prepared(root, config, options, cache_dir, all_rules, rules, walk(root, excluded))
+    return Prepared(root, config, options, cache_dir, all_rules, rules, walk(root, excluded), rules_key)
 
 
 def _nothing(_path: str) -> bool:

@@ -75,17 +75,25 @@ def load_rules(
     and schema are taken from the cache, which skips YAML parsing and schema validation. With
     `trust_stamp`, built-in files matching the release stamp skip schema validation.
     """
+    return load_rules_keyed(extra_files, cache_dir, trust_stamp)[0]
+
+
+def load_rules_keyed(
+    extra_files: Sequence[Path] = (), cache_dir: Optional[Path] = None, trust_stamp: bool = True
+) -> tuple[list[Rule], Optional[str]]:
+    """load_rules(), and with `cache_dir` the digest of every rule file's name and text: the rules
+    are a function of it (and of the code), so it can stand for them in other caches' keys."""
     directory = builtin_rules_dir()
     files = sorted(p for p in directory.glob("*.yaml"))
     if not files:
         raise RuleFileError(f"{directory}: no rule files found (is the installation complete?)")
     if cache_dir is None:
-        return _load_and_validate(directory, files, extra_files, trust_stamp)
-    from mfa_guard.cache import digest, rules_store
-
-    store = rules_store(cache_dir)
+        return _load_and_validate(directory, files, extra_files, trust_stamp), None
+    from mfa_guard.cache import rules_store
+    from mfa_guard.hashing import digest
     from mfa_guard.user_files import read_user_file
 
+    store = rules_store(cache_dir)
     try:
         key = digest(
             *(f"{p}\0{p.read_text(encoding='utf-8')}" for p in [directory / SCHEMA_FILE, *files]),
@@ -93,13 +101,13 @@ def load_rules(
             *(f"{p}\0{read_user_file(p, RuleFileError)}" for p in extra_files),
         )
     except (OSError, UnicodeDecodeError):
-        return _load_and_validate(directory, files, extra_files, trust_stamp)
+        return _load_and_validate(directory, files, extra_files, trust_stamp), None
     cached = store.get(key)
     if cached is None:
         cached = _load_and_validate(directory, files, extra_files, trust_stamp)
         store.put(key, cached)
     store.save()
-    return list(cached)
+    return list(cached), key
 
 
 def builtin_digest(directory: Path) -> str:

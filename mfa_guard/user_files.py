@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -67,6 +66,8 @@ def write_user_file(path: Path, text: str, error: type[UserError], label: str = 
     directory = path.parent
     temporary: Optional[str] = None
     try:
+        import tempfile  # writers only: reading a user file must not pay for it
+
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mfa-guard.tmp", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)

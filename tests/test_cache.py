@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from mfa_guard import cache as cache_module
-from mfa_guard.cache import DataStore, digest, project_store, rules_store
+from mfa_guard.cache import DataStore, project_store, rules_store
+from mfa_guard.hashing import digest
 from mfa_guard.load.project import LoadOptions, load_project
 from mfa_guard.rules import load_rules
 
@@ -181,9 +182,9 @@ def _yaml_sources() -> list[tuple[str, str]]:
 
 
 def test_every_fixture_document_round_trips_through_the_cache_format(project) -> None:
-    from mfa_guard.cache_codec import parse_result_from_data, parse_result_to_data
     from mfa_guard.parse.hcl import parse_hcl
     from mfa_guard.parse.hcl_types import HclDocument, HclSyntaxError
+    from mfa_guard.parse_codec import parse_result_from_data, parse_result_to_data
     from mfa_guard.source import SourceFile
 
     texts = [(name, path.read_text(encoding="utf-8")) for name, path in _fixture_sources()]
@@ -219,7 +220,8 @@ def test_rules_and_results_round_trip_through_the_cache_format(tmp_path) -> None
     root = build_case(load_case(CASES / "ENV" / "ENV001-export.yaml"), tmp_path / "case")
     analysis = analyse(Options(path=root))
     assert any(f.fix is not None for f in analysis.findings)
-    entry = ({"a.tf": b"\x00\xff" * 8}, Outcome(tuple(analysis.findings), project_info(analysis.project), 3))
+    recorded = {"a.tf": (b"\x00\xff" * 8, None), "b.tf": (b"\x01" * 16, (12, 10**18, 10**18 + 1, 42, 7))}
+    entry = (recorded, Outcome(tuple(analysis.findings), project_info(analysis.project), 3))
     assert entry_from_data(json.loads(json.dumps(entry_to_data(entry)))) == entry
 
 

@@ -100,6 +100,48 @@ def test_same_size_edit_is_a_miss(project, cache_dir, full_runs, capsys) -> None
     assert len(full_runs) == 3
 
 
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recording analysis starts a minute from now: every file of the fixture counts as
+    unchanged for a while, so it is recorded with its stat signature."""
+    import mfa_guard.results_cache as results_module
+
+    real = results_module.time.time_ns
+    monkeypatch.setattr(results_module.time, "time_ns", lambda: real() + 60 * 10**9)
+
+
+def test_a_settled_file_is_not_read_again_on_a_hit(project, cache_dir, full_runs, capsys, settled, monkeypatch) -> None:
+    root = project("p1")
+    first = check(root, capsys)
+    deny_open(monkeypatch, "security/config/backend.tfvars")  # read by every analysis
+    assert check(root, capsys) == first
+    assert len(full_runs) == 1, "a hit, answered by the stat signature without opening the file"
+
+
+def test_a_settled_file_edited_with_its_mtime_put_back_is_a_miss(
+    project, cache_dir, full_runs, capsys, settled
+) -> None:
+    """Same size, same mtime: the ctime (which no tool can set back) still tells."""
+    root = project("p1")
+    check(root, capsys)
+    env = root / "build.env"
+    before = env.stat()
+    env.write_text(env.read_text().replace("MFA_ENABLED=true", "MFA_ENABLED=TRUE"))
+    os.utime(env, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert env.stat().st_size == before.st_size and env.stat().st_mtime_ns == before.st_mtime_ns
+    assert check(root, capsys) == uncached(root, capsys)
+    assert len(full_runs) == 3
+
+
+def test_a_file_changed_just_before_the_analysis_is_compared_by_content(project, cache_dir, capsys) -> None:
+    """Within SETTLED_NS of the analysis a timestamp may not have moved yet: no signature is kept."""
+    root = project("p1")
+    check(root, capsys)
+    _header, _, body = results_file(cache_dir).read_bytes().partition(b"\n")
+    ((recorded, _stored),) = [entry_from_data(data) for data in json.loads(body).values()]
+    assert recorded and all(signature is None for _digest, signature in recorded.values())
+
+
 @pytest.mark.parametrize("change", ["add", "remove", "rename"])
 def test_a_changed_listing_is_a_miss(project, cache_dir, full_runs, capsys, change) -> None:
     root = project("p1")

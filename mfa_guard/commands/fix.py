@@ -11,7 +11,8 @@ from mfa_guard.commands.options import add_analysis_arguments, add_output_argume
 from mfa_guard.errors import UserError
 from mfa_guard.fix.diff import MASKED_NOTE, unified_diffs
 from mfa_guard.fix.facts import load_facts
-from mfa_guard.fix.fixer import DEFAULT_MAX_PASSES, FixPolicy, FixResult, compute_fixes
+from mfa_guard.fix.fixer import compute_fixes
+from mfa_guard.fix.outcome import DEFAULT_MAX_PASSES, FixPolicy, FixResult
 from mfa_guard.fix.plan import TARGETS, build_plan
 from mfa_guard.fix.render import render_dry_run, render_fix_summary, render_plan
 from mfa_guard.project_info import project_info

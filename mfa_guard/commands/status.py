@@ -12,7 +12,7 @@ from mfa_guard.commands.local_options import add_aws_dir_argument, refuse_in_ci
 from mfa_guard.commands.options import add_analysis_arguments, analysis_options, use_color
 from mfa_guard.commands.tracked import untracked_warnings
 from mfa_guard.guide.position import position
-from mfa_guard.guide.records import RECORDS_FILE
+from mfa_guard.guide.record_files import RECORDS_FILE
 from mfa_guard.guide.status import render_console, render_markdown, render_plain, status_data
 
 

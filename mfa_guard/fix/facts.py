@@ -15,10 +15,9 @@ from typing import Optional
 
 from mfa_guard.errors import UserError
 from mfa_guard.fix.write import safe_target
+from mfa_guard.guide.record_files import LEGACY_RECORDS_FILE, RECORDS_FILE
 from mfa_guard.guide.records import (
     CONFIRM_PREFIX,
-    LEGACY_RECORDS_FILE,
-    RECORDS_FILE,
     Record,
     Records,
     format_records,

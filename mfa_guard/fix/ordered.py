@@ -7,7 +7,7 @@ from typing import Optional
 from mfa_guard.analysis import Analysis
 from mfa_guard.findings import Fix
 from mfa_guard.fix.facts import load_facts
-from mfa_guard.fix.fixer import Candidate, Directive, Planner, Reservation
+from mfa_guard.fix.outcome import Candidate, Directive, Planner, Reservation
 from mfa_guard.fix.plan import Facts, Plan, build_plan
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Callable, Optional
 
-from mfa_guard.fix.fixer import Applied, FixResult
+from mfa_guard.fix.outcome import Applied, FixResult
 from mfa_guard.fix.plan import Plan, Step
 from mfa_guard.guide.order import in_guide_order
 

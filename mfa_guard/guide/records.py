@@ -12,9 +12,6 @@ from typing import Optional
 
 from mfa_guard.guide.commands import RECORD
 
-# Committable in a Leverage repository: its `.gitignore` ignores `.*`, so the name has no dot.
-RECORDS_FILE = "mfa-guard-applied.txt"
-LEGACY_RECORDS_FILE = ".mfa-guard-applied"  # read when the new file does not exist yet
 CONFIRM_PREFIX = "confirm:"
 # What a person confirms before the guide may write the step that could lock them out (§5.9).
 CONFIRMATIONS = {

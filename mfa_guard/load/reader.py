@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
 
-from mfa_guard.cache import DataStore, digest
+from mfa_guard.cache import DataStore
 from mfa_guard.discover import FileIndex
+from mfa_guard.hashing import digest
 from mfa_guard.model import ParseProblem
 from mfa_guard.parse.dotenv import EnvEntry, EnvFile, parse_env
 from mfa_guard.parse.hcl_types import Attribute, Body, HclDocument, HclSyntaxError

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
+from mfa_guard.log import get_logger
 from mfa_guard.parse.hcl_lexical import unterminated_string
 from mfa_guard.parse.hcl_parser import MAX_NESTING, BoundExceeded, hcl_parser
 from mfa_guard.parse.hcl_types import Attribute, Block, Body, Expr, HclDocument, HclSyntaxError, Item
 from mfa_guard.source import SourceFile
 from mfa_guard.span import Span
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 T = TypeVar("T")
 
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")

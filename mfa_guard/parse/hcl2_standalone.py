@@ -340,13 +340,13 @@ class Serialize:
 
     @classmethod
     def deserialize(cls: Type[_T], data: Dict[str, Any], memo: Dict[int, Any]) -> _T:
+        if '@' in data:  # mfa-guard: a memo reference first; see standalone_gen.py
+            return memo[data['@']]
+
         namespace = getattr(cls, '__serialize_namespace__', [])
         namespace = {c.__name__:c for c in namespace}
 
         fields = getattr(cls, '__serialize_fields__')
-
-        if '@' in data:
-            return memo[data['@']]
 
         inst = cls.__new__(cls)
         for f in fields:

@@ -11,7 +11,6 @@ else can write to it.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 import time
@@ -20,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from mfa_guard.log import get_logger
 from mfa_guard.parse.standalone_gen import grammar_digest, hcl2_dir
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # Bounds on one file (README "Limits"). A real configuration file has a few thousand tokens and
 # nests a handful of brackets; 100,000 tokens parse in about 3 s on a slow machine.

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
 
-log = logging.getLogger(__name__)
+from mfa_guard.log import get_logger
+
+log = get_logger(__name__)
 GIT_TIMEOUT = 10  # seconds; a slow or absent git only loses the ordering
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,12 +9,13 @@ from pathlib import Path
 from typing import Callable, Optional, TextIO
 
 from mfa_guard.findings import Finding
+from mfa_guard.log import get_logger
 from mfa_guard.report import Report
 from mfa_guard.report.console import summary_text
 from mfa_guard.report.locations import prefix, repo_path
 from mfa_guard.report.text import printable
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 # GitHub shows at most 10 annotations of each level per step and drops the rest silently.

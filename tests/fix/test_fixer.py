@@ -14,7 +14,8 @@ from mfa_guard.checks import REGISTRY
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Fix, TextEdit, Violation
 from mfa_guard.fix import fixer
-from mfa_guard.fix.fixer import FixPolicy, compute_fixes
+from mfa_guard.fix.fixer import compute_fixes
+from mfa_guard.fix.outcome import FixPolicy
 from mfa_guard.prepare import Options
 from mfa_guard.source import SourceFile
 from tests.fix.conftest import Runner, snapshot

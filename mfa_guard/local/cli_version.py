@@ -9,7 +9,6 @@ a version line) tells nothing, and says why in a -v note.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import select
@@ -20,8 +19,9 @@ import time
 from typing import Optional
 
 from mfa_guard.generation import CliGeneration
+from mfa_guard.log import get_logger
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 LEVERAGE = "leverage"
 TIMEOUT = 2.0  # seconds; 3.1.0 answers in under one on an idle machine

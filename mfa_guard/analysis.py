@@ -7,7 +7,7 @@ import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from mfa_guard.checks import REGISTRY
 from mfa_guard.checks.base import Settings
@@ -15,7 +15,7 @@ from mfa_guard.checks.generic import hcl_file_predicate
 from mfa_guard.config import Config
 from mfa_guard.engine import evaluate
 from mfa_guard.findings import Finding
-from mfa_guard.generation import from_local_config
+from mfa_guard.generation import CliGeneration, from_local_config
 from mfa_guard.load.project import DEFAULT_OUTPUT_FILTER, LoadOptions, load_project
 from mfa_guard.local.model import LocalState
 from mfa_guard.model import Project
@@ -73,17 +73,26 @@ def analyse_prepared(prepared: Prepared, overlay: Optional[Mapping[str, SourceFi
         from mfa_guard.local.load import load_local
 
         local = load_local(project, options.aws_dir)
-        project = with_local_generation(project, local, options.target_phase)
+        from mfa_guard.local.cli_version import probe
+
+        project = with_local_generation(project, local, options.target_phase, probe)
     findings = evaluate(project, rules, Settings(ci=options.ci, local=local))
     return _accountable(options, prepared.config, project, prepared.all_rules, rules, findings, local)
 
 
-def with_local_generation(project: Project, local: LocalState, target_phase: Optional[str]) -> Project:
-    """`--local`: when the repository cannot tell the CLI generation, the profiles it wrote can."""
-    if project.state.cli.known or local.config.sections is None:
+def with_local_generation(
+    project: Project, local: LocalState, target_phase: Optional[str], ask_cli: Callable[[], Optional[CliGeneration]]
+) -> Project:
+    """`--local`: when the repository cannot tell the CLI generation, the profiles it wrote can, and
+    last the `leverage` installed on the workstation (`ask_cli`, a bounded `leverage --version`)."""
+    if project.state.cli.known:
         return project
     sections = local.config.sections
-    found = from_local_config(sections, [name for name, section in sections.items() if section.get("role_arn")])
+    found = None
+    if sections is not None:
+        found = from_local_config(sections, [name for name, section in sections.items() if section.get("role_arn")])
+    if found is None:
+        found = ask_cli()
     if found is None:
         return project
     return dataclasses.replace(project, state=infer_state(project, target_phase, found))

@@ -61,6 +61,7 @@ def rules_to_data(rules: list[Rule]) -> Data:
             list(r.references),
             r.source,
             r.security,
+            {str(number): dict(texts) for number, texts in r.by_cli.items()},
         ]
         for r in rules
     ]
@@ -70,9 +71,10 @@ def rules_from_data(data: Data) -> list[Rule]:
     rules = []
     for entry in data:
         (rule_id, name, severity, summary, why, target, fix, check) = map(str, entry[:8])
-        params, rationale, companion, ignorable, examples, references, source, security = entry[8:16]
+        params, rationale, companion, ignorable, examples, references, source, security, by_cli = entry[8:17]
         if not (
-            isinstance(params, dict)
+            isinstance(by_cli, dict)
+            and isinstance(params, dict)
             and isinstance(examples, dict)
             and isinstance(ignorable, bool)
             and isinstance(security, bool)
@@ -96,6 +98,7 @@ def rules_from_data(data: Data) -> list[Rule]:
                 examples={str(k): str(v) for k, v in examples.items()},
                 references=tuple(str(reference) for reference in references),
                 source=str(source),
+                by_cli={int(n): {str(k): str(v) for k, v in texts.items()} for n, texts in by_cli.items()},
             )
         )
     return rules

@@ -31,6 +31,18 @@ def build_schema() -> dict[str, Any]:
             branch["then"]["required"] = ["params"]
         branches.append(branch)
     text = {"type": "string", "minLength": 1}
+
+    def per_cli(shared: dict[str, Any]) -> dict[str, Any]:
+        """A text, or the same text written for each Leverage CLI generation."""
+        each = {
+            "type": "object",
+            "description": "What differs per Leverage CLI generation: cli2 (Docker-based), cli3 (dockerless).",
+            "additionalProperties": False,
+            "required": ["cli2", "cli3"],
+            "properties": {"cli2": text, "cli3": text},
+        }
+        return {"oneOf": [shared, each]}
+
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://mfa-guard.invalid/schemas/rule.schema.json",
@@ -43,10 +55,10 @@ def build_schema() -> dict[str, Any]:
             "id": {"type": "string", "pattern": "^[A-Z]{2,5}[0-9]{3}$"},
             "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
             "severity": {"enum": list(SEVERITIES)},
-            "summary": text,
-            "why": text,
-            "rationale": {"type": "string"},
-            "target": text,
+            "summary": per_cli(text),
+            "why": per_cli(text),
+            "rationale": per_cli({"type": "string"}),
+            "target": per_cli(text),
             "fix": {"enum": list(FIX_CLASSES)},
             "companion": {"type": ["string", "null"]},
             "ignorable": {"type": "boolean"},

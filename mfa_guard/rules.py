@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,23 @@ class Rule:
     examples: Mapping[str, str] = field(default_factory=dict)
     references: tuple[str, ...] = ()
     source: str = ""  # the file it came from
+    # What differs per Leverage CLI generation: {2: {"summary", "why", "rationale", "target"}, 3: {...}}. The
+    # fields above then say both, labelled (the generation is unknown); `for_cli` picks one.
+    by_cli: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
+
+    def for_cli(self, number: Optional[int]) -> Rule:
+        """The rule's texts for a project on Leverage CLI `number` (2 | 3); unknown: both, as loaded."""
+        texts = self.by_cli.get(number) if number is not None else None
+        if not texts:
+            return self
+        return dataclasses.replace(
+            self,
+            summary=texts.get("summary", self.summary),
+            why=texts.get("why", self.why),
+            rationale=texts.get("rationale", self.rationale),
+            target=texts.get("target", self.target),
+            by_cli={},
+        )
 
 
 def builtin_rules_dir() -> Path:
@@ -228,18 +246,53 @@ def _most_specific(errors: list[Any]) -> Any:
     return jsonschema.exceptions.best_match(errors)
 
 
+CLI_KEYS = {2: "cli2", 3: "cli3"}  # a per-generation text in a rule file: `why: {cli2: ..., cli3: ...}`
+CLI_LABELS = {2: "Leverage CLI 2.x (Docker-based)", 3: "Leverage CLI 3.x (dockerless)"}
+CLI_TEXTS = ("summary", "why", "rationale", "target")
+
+
+def _per_cli(document: Mapping[str, Any]) -> dict[int, dict[str, str]]:
+    """{generation: {field: text}} for every field written per generation; the others are shared."""
+    found: dict[int, dict[str, str]] = {}
+    for name in CLI_TEXTS:
+        value = document.get(name)
+        if isinstance(value, Mapping):
+            for number, key in CLI_KEYS.items():
+                found.setdefault(number, {})[name] = str(value[key]).strip()
+    shared = {
+        name: str(document.get(name) or "").strip() for name in CLI_TEXTS if not isinstance(document.get(name), Mapping)
+    }
+    return {number: {**shared, **texts} for number, texts in found.items()}
+
+
+def both_generations(texts: Mapping[int, str], separator: str = " ") -> str:
+    """What each generation does, labelled: the text of a rule whose project's generation is unknown."""
+    return separator.join(f"{CLI_LABELS[number]}: {texts[number]}" for number in sorted(texts))
+
+
+def _text(document: Mapping[str, Any], name: str, by_cli: Mapping[int, Mapping[str, str]]) -> str:
+    value = document.get(name)
+    if not isinstance(value, Mapping):
+        return str(value or "").strip()
+    return both_generations(
+        {number: texts[name] for number, texts in by_cli.items()}, "\n\n" if name == "rationale" else " "
+    )
+
+
 def _rule(document: Mapping[str, Any], path: Path) -> Rule:
+    by_cli = _per_cli(document)
     return Rule(
         id=document["id"],
         name=document["name"],
         severity=document["severity"],
-        summary=document["summary"].strip(),
-        why=document["why"].strip(),
-        target=document["target"].strip(),
+        summary=_text(document, "summary", by_cli),
+        why=_text(document, "why", by_cli),
+        target=_text(document, "target", by_cli),
         fix=document["fix"],
         check=document["check"],
         params=document.get("params") or {},
-        rationale=(document.get("rationale") or "").strip(),
+        rationale=_text(document, "rationale", by_cli),
+        by_cli=by_cli,
         companion=document.get("companion"),
         ignorable=document.get("ignorable", True),
         security=document.get("security", False),

@@ -14,6 +14,7 @@ from mfa_guard.checks import local_dockerless as dockerless
 from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.findings import Violation
 from mfa_guard.guide.commands import CONFIGURE_SSO
+from mfa_guard.guide.failures import failure
 from mfa_guard.local.model import AwsSection, LocalState
 from mfa_guard.local.usage import (
     BASE_ACCOUNT,
@@ -144,7 +145,7 @@ def mfa_serial_missing(ctx: CheckContext) -> Iterator[Violation]:
         return
     for use, section in _iam_role_uses(ctx, local):
         if section.get("mfa_serial") is None:
-            message = f"MFA_ENABLED=true, but [profile {use.profile.text}] ({local.config.where(section)}) has no mfa_serial, so the MFA entrypoint exits 151"
+            message = f"MFA_ENABLED=true, but [profile {use.profile.text}] ({local.config.where(section)}) has no mfa_serial, so {failure('no_mfa_serial', ctx.project.state.cli)}"
             yield _violation(use, message, _companion(ctx, local, use), "mfa_serial")
 
 
@@ -183,7 +184,7 @@ def source_profile_without_keys(ctx: CheckContext) -> Iterator[Violation]:
         where = local.config.where(section)
         if source is None:
             if section.get("credential_source") is None and not ctx.project.state.cli.dockerless:  # 3.x: LOC002
-                message = f"[profile {use.profile.text}] ({where}) has no source_profile (MFA entrypoint exit 152)"
+                message = f"[profile {use.profile.text}] ({where}) has no source_profile ({failure('no_source_profile', ctx.project.state.cli)})"
                 yield _violation(use, message, _companion(ctx, local, use), "source_profile")
             continue
         if _has_credentials(local, source):
@@ -220,7 +221,7 @@ def role_arn_mismatch(ctx: CheckContext) -> Iterator[Violation]:
 
 def _role_problem(project: Project, use: Use, role_arn: Optional[str]) -> Optional[str]:
     if role_arn is None:
-        return "has no role_arn (MFA entrypoint exit 150)"
+        return f"has no role_arn ({failure('no_role_arn', project.state.cli)})"
     match = parse_arn(role_arn)
     if match is None or match.group("kind") != "role":
         return f"has role_arn {role_arn}, which is not an IAM role ARN"

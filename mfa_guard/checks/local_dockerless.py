@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from mfa_guard.checks.base import CheckContext
 from mfa_guard.checks.wiring import account_mfa_on
 from mfa_guard.findings import Violation
+from mfa_guard.guide.failures import EXIT_40, TRACEBACK
 from mfa_guard.local.model import AwsSection, LocalState
 from mfa_guard.local.usage import Use, command_for, used_profiles
 
 MFA_SUFFIX = "-mfa"
-EXIT_40 = "the 3.x CLI exits 40 (Credentials for profile {p} have not been properly configured)"
-TRACEBACK = "the 3.x CLI stops with a traceback (AttributeError: 'NoneType' object has no attribute 'value', exit 1)"
 MFA_KEYS = ("role_arn", "mfa_serial", "source_profile")
 
 
@@ -53,7 +52,7 @@ def profile_missing(ctx: CheckContext, local: LocalState) -> Iterator[Violation]
         if mfa_on_for(ctx, use):
             if not local.config.usable or local.config.section(name + MFA_SUFFIX) is not None:
                 continue
-            message = f"{use.where} uses {name}, but {local.config.label} has no [profile {name}-mfa], so {EXIT_40.format(p=name)}"
+            message = f"{use.where} uses {name}, but {local.config.label} has no [profile {name}-mfa], so {EXIT_40.format(profile=name)}"
             yield _violation(use, message, _companion(ctx, local, use), "missing")
             continue
         keys = local.credentials.section(name)

@@ -31,6 +31,7 @@ from mfa_guard.fix.edits import replace_span
 from mfa_guard.generation import caveat
 from mfa_guard.guide.commands import configure_for_suffix
 from mfa_guard.guide.facts import MFA_KEY, describe_truth, mfa_flag_on
+from mfa_guard.guide.failures import failure
 from mfa_guard.guide.position import quiet_transition
 from mfa_guard.model import Project, Role
 from mfa_guard.span import Span
@@ -128,7 +129,7 @@ def mfa_on_with_bootstrap(ctx: CheckContext) -> Iterator[Violation]:
             switch_fix(project, account, target, blocker),
             companion=switch_companion(project, account, target) if target else None,
             address=f"{account.backend_path}:profile",
-            detail=f"{account.backend_path}: the MFA entrypoint exits 150 for every layer of the account.",
+            detail=f"{account.backend_path}: {failure('base_credentials_layers', project.state.cli, profile.text)}.",
         )
 
 

@@ -10,6 +10,7 @@ from mfa_guard.checks.prf_names import short_name
 from mfa_guard.checks.wiring import sso_meant
 from mfa_guard.findings import Violation
 from mfa_guard.guide import commands
+from mfa_guard.guide.failures import failure
 from mfa_guard.model import Account, Project, literal_str
 from mfa_guard.span import Span
 
@@ -147,7 +148,7 @@ def _profile_problems(project: Project, account: Account) -> Iterator[Violation]
     if attribute is None:
         yield Violation(
             _file_start(project, account.backend_path),
-            f"{account.backend_path} has no `profile`, so providers and the MFA entrypoint have no credentials for {account.name}",
+            f"{account.backend_path} has no `profile`, so {failure('no_backend_profile', project.state.cli)} for {account.name}",
             address=address,
         )
     elif attribute.value.kind != "string":

@@ -16,7 +16,8 @@ from mfa_guard.checks.wiring import (
 )
 from mfa_guard.findings import Violation
 from mfa_guard.guide import commands
-from mfa_guard.guide.facts import MFA_KEY
+from mfa_guard.guide.facts import MFA_KEY, UNKNOWN_ORDER_NOTE, guide_order, mfa_flag_on
+from mfa_guard.guide.flags import account_mfa_value
 from mfa_guard.guide.position import position, quiet_transition, summary
 from mfa_guard.model import Project
 from mfa_guard.phase import at_least
@@ -49,12 +50,29 @@ def _management_step(project: Project) -> Optional[str]:
     if management is None or profile is None or not (profile.is_bootstrap or profile.is_base_credentials):
         return None
     short = project.short_name or profile.prefix
-    return f'set profile = "{short}-{management.name}-oaar" in {management.backend_path}'
+    step = f'set profile = "{short}-{management.name}-oaar" in {management.backend_path}'
+    if guide_order(project.state.cli).empty_flag_on_base_credentials:
+        step += f" and remove the empty {MFA_KEY}= from {management.directory}/build.env in the same commit"
+    return step
+
+
+def _empty_flag_step(project: Project) -> Optional[str]:
+    """3.x: while the management backend uses base credentials its layers need an empty MFA_ENABLED=."""
+    management = project.management
+    if management is None or not guide_order(project.state.cli).empty_flag_on_base_credentials:
+        return None
+    if _management_step(project) is None or account_mfa_value(project, management) == "":
+        return None
+    return (
+        f"`{commands.empty_mfa_flag_in(management.directory)}` (the 3.x CLI's MFA step off for the management "
+        "layers while they run on base credentials)"
+    )
 
 
 def _flag_step(project: Project) -> Optional[str]:
-    """§5.8 step 6."""
-    if mfa_value(project) in ("true", None):
+    """§5.8 step 6 (3.x: only an empty value is off)."""
+    value = mfa_value(project)
+    if value is None or mfa_flag_on(value, project.state.cli):
         return None
     return f"set {MFA_KEY}=true in the root build.env"
 
@@ -76,19 +94,26 @@ def _devops_step(project: Project) -> Optional[str]:
 
 
 def remaining_steps(project: Project) -> tuple[list[str], int]:
-    """The steps still to do, in the documented order, and how many of them are file changes."""
-    oaar, management, flag, devops = (
+    """The steps still to do, in the documented order of the project's CLI generation, and how many
+    of them are file changes."""
+    order = guide_order(project.state.cli)
+    empty, oaar, management, flag, devops = (
+        _empty_flag_step(project),
         _oaar_step(project),
         _management_step(project),
         _flag_step(project),
         _devops_step(project),
     )
-    steps = [step for step in (oaar, management, flag) if step]
+    configure = f"`{MANAGEMENT_CONFIGURE}`"
+    steps: list[str] = []
+    if order.fetch_mfa_first and (management or flag):  # 3.x: -mfa profiles without the device crash
+        steps.append(f"{configure} (first: the 3.x CLI's role profiles need the MFA device)")
+    steps += [step for step in (empty, oaar, management, flag) if step]
     if management or flag:
-        steps += [f"`{MANAGEMENT_CONFIGURE}`", REINIT]
+        steps += [REINIT] if order.fetch_mfa_first else [configure, REINIT]
     if devops:
         steps += [devops, REINIT] if REINIT not in steps else [devops]
-    return steps, sum(1 for step in (oaar, management, flag, devops) if step)
+    return steps, sum(1 for step in (empty, oaar, management, flag, devops) if step)
 
 
 def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
@@ -113,7 +138,8 @@ def transition_incomplete(ctx: CheckContext) -> Iterator[Violation]:
         f"the project is between phases, heading for {project.state.target_phase.upper()}: "
         f"{len(steps)} steps remain (`mfa-guard plan` lists them)",
         address="project:phase",
-        detail=f"Markers: {facts}. Remaining steps in order: {numbered}.",
+        detail=f"Markers: {facts}. Remaining steps in order: {numbered}."
+        + ("" if project.state.cli.known else f" Note: {UNKNOWN_ORDER_NOTE}."),
     )
 
 

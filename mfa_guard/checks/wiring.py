@@ -7,48 +7,23 @@ from typing import Optional
 from mfa_guard.findings import Fix, TextEdit
 from mfa_guard.fix.edits import replace_string_value
 from mfa_guard.guide import commands
-from mfa_guard.guide.facts import MFA_KEY, describe_truth, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.facts import describe_truth, truth_requires_mfa
+from mfa_guard.guide.failures import failure
+
+# Re-exported: the checks import them from here.
+from mfa_guard.guide.flags import account_flag as account_flag
+from mfa_guard.guide.flags import account_mfa_on as account_mfa_on
+from mfa_guard.guide.flags import account_mfa_value as account_mfa_value
+from mfa_guard.guide.flags import mfa_value as mfa_value
+from mfa_guard.guide.flags import root_mfa_entry as root_mfa_entry
 from mfa_guard.guide.order import in_guide_order
 from mfa_guard.guide.records import CONFIRMATIONS
 from mfa_guard.guide.runbook import apply_recorded
 from mfa_guard.model import Account, Project, Role, literal_str
-from mfa_guard.parse.dotenv import EnvEntry
 from mfa_guard.phase import at_least
 from mfa_guard.profiles import ProfileName, parse_profile
 
 ROLE_LABELS = {"oaar": "OrganizationAccountAccessRole", "devops": "DevOps"}
-
-
-def root_mfa_entry(project: Project) -> Optional[EnvEntry]:
-    env = project.root_env
-    return env.effective(MFA_KEY) if env is not None else None
-
-
-def mfa_value(project: Project) -> Optional[str]:
-    """The effective root MFA_ENABLED ("false" when missing); None when it cannot be resolved."""
-    entry = root_mfa_entry(project)
-    return "false" if entry is None else entry.value
-
-
-def account_flag(project: Project, account: Account) -> tuple[Optional[str], str]:
-    """MFA_ENABLED for the account's layers and the file that decides it: the CLI merges build.env
-    files parent to child, so `<account>/build.env` overrides the root (deeper files are ENV005's)."""
-    env = next((e for e in project.build_envs if e.directory == account.directory), None)
-    entry = env.effective(MFA_KEY) if env is not None else None
-    if env is not None and entry is not None:
-        return entry.value, env.path
-    root = project.root_env
-    return mfa_value(project), root.path if root is not None else "build.env"
-
-
-def account_mfa_value(project: Project, account: Account) -> Optional[str]:
-    return account_flag(project, account)[0]
-
-
-def account_mfa_on(project: Project, account: Account) -> bool:
-    """In the terms of the project's CLI generation (guide/facts.py); unresolved: off."""
-    value = account_mfa_value(project, account)
-    return project.state.mode == "iam" and value is not None and mfa_flag_on(value, project.state.cli)
 
 
 def spelled_bool(text: str) -> Optional[bool]:
@@ -157,7 +132,7 @@ def oaar_edit_blocker(project: Project, account: Account) -> Optional[str]:
 
 def flag_blocker(project: Project) -> Optional[str]:
     """Why MFA_ENABLED=true may not be written yet (§5.8: step 5 before step 6): a backend still on
-    base credentials (no role_arn) would make the MFA entrypoint exit 150 there (MFA002's state)."""
+    base credentials (no role_arn) would make the CLI fail there (MFA002's state; guide/failures.py)."""
     if project.state.mode != "iam":
         return None
     waiting = []
@@ -168,8 +143,8 @@ def flag_blocker(project: Project) -> Optional[str]:
     if not waiting:
         return None
     return (
-        "every backend must use a role profile first (with MFA on the entrypoint exits 150 for "
-        "base credentials): " + "; ".join(waiting)
+        f"every backend must use a role profile first (with MFA on "
+        f"{failure('base_credentials_blocker', project.state.cli)}): " + "; ".join(waiting)
     )
 
 

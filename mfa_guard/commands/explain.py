@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from pathlib import Path
+from typing import Optional, TextIO
 
 from mfa_guard.commands.arguments import add_rule_files_argument
+from mfa_guard.config import load_config
+from mfa_guard.discover import find_root
 from mfa_guard.errors import UserError
 from mfa_guard.report.rule_docs import render_rule
 from mfa_guard.rules import find_rule, load_rules
@@ -16,6 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rule", metavar="ID|NAME")
     parser.add_argument(
         "--raw", action="store_true", help="print the Markdown source even on a terminal (it is the default elsewhere)"
+    )
+    parser.add_argument(
+        "--leverage-cli",
+        type=int,
+        choices=(2, 3),
+        help="only what the Leverage CLI 2 (Docker) or 3 (dockerless) does (default: `leverage_cli` of "
+        ".mfa-guard.yaml, else both generations, labelled)",
     )
     add_rule_files_argument(parser)
 
@@ -35,5 +45,16 @@ def run(args: argparse.Namespace) -> int:
     rule = find_rule(load_rules(args.rule_files), args.rule)
     if rule is None:
         raise UserError(f"no rule {args.rule!r} (see `mfa-guard rules`)")
-    show(render_rule(rule), sys.stdout, rendered=not args.raw and sys.stdout.isatty())
+    show(render_rule(rule.for_cli(_generation(args))), sys.stdout, rendered=not args.raw and sys.stdout.isatty())
     return 0
+
+
+def _generation(args: argparse.Namespace) -> Optional[int]:
+    """--leverage-cli, else the configured one; never inferred (that needs the whole project)."""
+    if args.leverage_cli:
+        return int(args.leverage_cli)
+    try:
+        config = load_config(find_root(Path.cwd()))
+    except UserError:
+        return None  # a broken config is `check`'s to report; explain still explains
+    return config.leverage_cli

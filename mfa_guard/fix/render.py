@@ -90,6 +90,8 @@ def render_plan(plan: Plan) -> str:
     if plan.message:
         return f"Plan to {plan.target}: {plan.message}\n"
     lines = [f"Plan to {plan.target} ([x] done, [ ] to do, [?] not visible in the files, [!] needs you first):"]
+    if plan.note:
+        lines.append(f"Note: {plan.note}.")
     current = ""
     for number, step in enumerate(plan.steps, start=1):
         if step.phase != current:
@@ -118,6 +120,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     return {
         "target": plan.target,
         "message": plan.message,
+        "note": plan.note,
         "complete": plan.complete,
         "next_human_step": None if plan.first_stop() is None else (plan.first_stop() or 0) + 1,
         "next_step": None if plan.next_step() is None else (plan.next_step() or 0) + 1,

@@ -5,6 +5,7 @@ Only parse types are imported here, so the model can ask these rules too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from mfa_guard.generation import UNKNOWN, CliGeneration, mfa_on
@@ -59,3 +60,32 @@ def describe_truth(truth: str, text: str = "") -> str:
     if truth == EXPRESSION:
         return f"has role_requires_mfa = {text} (an expression: set it to true by hand)"
     return f"has role_requires_mfa = {truth}"
+
+
+@dataclass(frozen=True)
+class GuideOrder:
+    """How the post-deployment steps differ per Leverage CLI generation (leverage-cli-3.md §2.6, §2.7, §5)."""
+
+    # 3.x: `credentials configure` gets --fetch-mfa-device from the first run (its `-mfa` role profiles
+    # without mfa_serial crash every layer), so there is no later "fetch the MFA device" step.
+    fetch_mfa_first: bool
+    # 3.x: layers on base credentials (the management account before the switch) need an empty
+    # `MFA_ENABLED=` in their account's build.env; the switch to the role profile removes it again.
+    empty_flag_on_base_credentials: bool
+
+
+ORDERS = {2: GuideOrder(False, False), 3: GuideOrder(True, True)}
+
+
+def guide_order(generation: CliGeneration) -> GuideOrder:
+    """Unknown keeps the 2.x order (and the plan says how 3.x differs: UNKNOWN_ORDER_NOTE)."""
+    return ORDERS[3] if generation.dockerless else ORDERS[2]
+
+
+UNKNOWN_ORDER_NOTE = (
+    "the Leverage CLI generation is unknown, so these are the steps of the Docker-based CLI 2.x. "
+    "With the dockerless CLI 3.x the first `credentials configure` of each user type already takes "
+    "--fetch-mfa-device (there is no later fetch step), and the management layers run with an empty "
+    "MFA_ENABLED= in the management account's build.env until its backend moves to the role profile: "
+    "set `leverage_cli: 2|3` in .mfa-guard.yaml or pass --leverage-cli"
+)

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from mfa_guard.generation import UNKNOWN, CliGeneration
 from mfa_guard.guide.facts import EXPRESSION, MFA_KEY, mfa_flag_on, truth_requires_mfa
+from mfa_guard.guide.failures import failure
+from mfa_guard.guide.flags import account_mfa_on, account_mfa_value
 from mfa_guard.guide.order import account_role, in_guide_order
 from mfa_guard.guide.runbook import TARGETS, Plan, apply_recorded, build_plan, oaar_roles
 from mfa_guard.model import Account, Project
@@ -42,6 +45,7 @@ class Position:
     deviations: tuple[str, ...]  # why the state is off the path (empty: on it)
     judged: bool  # False: an expression or unresolved value hides where it stands
     plan: Optional[Plan]
+    cli: CliGeneration = UNKNOWN  # the Leverage CLI generation the verdicts assume, and why
 
     @property
     def on_path(self) -> bool:
@@ -116,10 +120,14 @@ def position(project: Project) -> Position:
     value = mfa_value(project)
     mfa_on = value is not None and mfa_flag_on(value, state.cli)
     if state.mode != "iam":
-        return Position(state.mode, state.phase, state.target_phase, value, mfa_on, tuple(rows), (), False, None)
+        return Position(
+            state.mode, state.phase, state.target_phase, value, mfa_on, tuple(rows), (), False, None, state.cli
+        )
     deviations, judged = _deviations(project, accounts, value)
     plan = build_plan(project, target)
-    return Position(state.mode, state.phase, target, value, mfa_on, tuple(rows), tuple(deviations), judged, plan)
+    return Position(
+        state.mode, state.phase, target, value, mfa_on, tuple(rows), tuple(deviations), judged, plan, state.cli
+    )
 
 
 def _deviations(project: Project, accounts: list[Account], value: Optional[str]) -> tuple[list[str], bool]:
@@ -157,9 +165,13 @@ def _deviations(project: Project, accounts: list[Account], value: Optional[str])
                 f"{management.backend_path} uses {profile.text} while {MFA_KEY} is not true (the CLI assumes "
                 "the role without MFA: switch the backend and turn MFA on in one commit)"
             )
-        if not switched and mfa_on:
+        # 3.x: the management account's own build.env may turn the step off for its layers (the
+        # guide's 3.x P0/P1: an empty MFA_ENABLED= there while they run on base credentials)
+        management_on = account_mfa_on(project, management) if project.state.cli.dockerless else mfa_on
+        if not switched and management_on:
             found.append(
-                f"{MFA_KEY}={value} while {management.backend_path} uses {profile.text} ({_base_credentials_failure(project, profile.text)})"
+                f"{MFA_KEY}={account_mfa_value(project, management) if project.state.cli.dockerless else value} "
+                f"while {management.backend_path} uses {profile.text} ({_base_credentials_failure(project, profile.text)})"
             )
     for account in accounts:
         current = _profile(account)
@@ -179,9 +191,7 @@ def _deviations(project: Project, accounts: list[Account], value: Optional[str])
 
 
 def _base_credentials_failure(project: Project, profile: str) -> str:
-    if project.state.cli.dockerless:
-        return f"the 3.x CLI runs its MFA step and exits 40: there is no [profile {profile}-mfa]"
-    return "the MFA entrypoint exits 150 for base credentials"
+    return failure("base_credentials", project.state.cli, profile)
 
 
 def summary(pos: Position) -> Optional[str]:

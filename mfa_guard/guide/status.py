@@ -84,10 +84,12 @@ def status_data(pos: Position, local: Optional[LocalState] = None) -> dict[str, 
         "on_path": pos.on_path,
         "deviations": list(pos.deviations),
         "mfa_enabled": {"value": pos.mfa_value, "effective": pos.mfa_on},
+        "leverage_cli": {"value": pos.cli.number, "reason": pos.cli.reason},
         "local": local is not None,
         "accounts": rows,
         "next_step": next_step,
         "summary": summary(pos),
+        "plan_note": pos.plan.note if pos.plan is not None else None,
     }
 
 
@@ -102,7 +104,7 @@ def _headers(data: dict[str, Any]) -> list[str]:
     return [c for c in COLUMNS if data["local"] or c != "local profile"]
 
 
-def _footer(data: dict[str, Any]) -> list[str]:
+def _footer(data: dict[str, Any], generation: bool = True) -> list[str]:
     flag = data["mfa_enabled"]
     lines = [
         f"phase: {data['phase']} (target {data['target']}), "
@@ -110,6 +112,12 @@ def _footer(data: dict[str, Any]) -> list[str]:
         f"MFA_ENABLED: {flag['value'] if flag['value'] is not None else 'unresolved'} "
         f"(the CLI runs {'with' if flag['effective'] else 'without'} MFA)",
     ]
+    cli = data.get("leverage_cli")
+    if cli is not None and generation:
+        label = f"{cli['value']}.x" if cli["value"] else "unknown"
+        lines.append(f"Leverage CLI: {label} ({cli['reason']})")
+    if generation and data.get("plan_note"):
+        lines.append(f"note: {data['plan_note']}")
     lines += [f"off the path: {d}" for d in data["deviations"]]
     step = data["next_step"]
     if step is not None:
@@ -135,15 +143,16 @@ def _md(text: str) -> str:
     return escaped.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
-def render_markdown(data: dict[str, Any]) -> str:
-    """The same table for the GitHub job summary (report/summary.py appends it)."""
+def render_markdown(data: dict[str, Any], generation: bool = True) -> str:
+    """The same table for the GitHub job summary (report/summary.py appends it; its project line
+    already names the CLI generation, hence `generation=False` there)."""
     headers = _headers(data)
     lines = ["### Post-deployment guide: where the project stands", ""]
     lines.append("| " + " | ".join(headers) + " |")
     lines.append("|" + "---|" * len(headers))
     lines += ["| " + " | ".join(_md(c) for c in _cells(r, data["local"])) + " |" for r in data["accounts"]]
     lines.append("")
-    lines += [f"- {_md(line)}" for line in _footer(data)]
+    lines += [f"- {_md(line)}" for line in _footer(data, generation)]
     return "\n".join(lines) + "\n"
 
 

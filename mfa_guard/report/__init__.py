@@ -27,6 +27,12 @@ class Report:
     output_format: str = "concise"  # console: concise | full (source line, caret, fix, rationale)
     statistics: bool = False  # console: counts per rule instead of the findings
 
+    def __post_init__(self) -> None:
+        """Every reporter shows the rules' texts for the project's Leverage CLI generation (both,
+        labelled, when it is unknown): chosen here, once, for all of them."""
+        number = self.project.leverage_cli if self.project is not None else None
+        object.__setattr__(self, "rules", tuple(rule.for_cli(number) for rule in self.rules))
+
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(reversed(SEVERITIES), 0)
         for finding in self.findings:

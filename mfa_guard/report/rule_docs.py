@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mfa_guard.rules import Rule
+from mfa_guard.rules import CLI_LABELS, Rule
 
 DOCS_DIR = Path(__file__).resolve().parent.parent.parent / "docs" / "rules"
 
@@ -21,10 +21,20 @@ def render_rule(rule: Rule) -> str:
         facts.append("- Security finding (SARIF `security` tag)")
     if not rule.ignorable:
         facts.append("- Cannot be suppressed")
-    lines = [f"# {rule.id} `{rule.name}`", "", rule.summary, "", *facts, "", "## Why", "", rule.why]
+    lines = [
+        f"# {rule.id} `{rule.name}`",
+        "",
+        *_text(rule, "summary"),
+        "",
+        *facts,
+        "",
+        "## Why",
+        "",
+        *_text(rule, "why"),
+    ]
     if rule.rationale:
-        lines += ["", rule.rationale.strip()]
-    lines += ["", "## Target state", "", rule.target]
+        lines += ["", *_text(rule, "rationale")]
+    lines += ["", "## Target state", "", *_text(rule, "target")]
     if rule.companion:
         lines += ["", "## Companion command", "", "```sh", rule.companion, "```"]
     for label in ("bad", "good"):
@@ -32,6 +42,18 @@ def render_rule(rule: Rule) -> str:
             lines += ["", f"## Example ({label})", "", "```", rule.examples[label].rstrip("\n"), "```"]
     lines += ["", "---", "", f"Generated from `rules/{rule.id}.yaml`; `mfa-guard explain {rule.id}` prints this page."]
     return "\n".join(lines) + "\n"
+
+
+def _text(rule: Rule, name: str) -> list[str]:
+    """The text, or, when it differs per Leverage CLI generation (and the generation is not
+    chosen), one labelled paragraph per generation."""
+    texts = {number: each.get(name, "") for number, each in rule.by_cli.items()}
+    if len(set(texts.values())) < 2:
+        return [str(getattr(rule, name)).strip()]
+    lines: list[str] = []
+    for number in sorted(texts):
+        lines += [f"**{CLI_LABELS[number]}:** {texts[number].strip()}", ""]
+    return lines[:-1]
 
 
 def pages(rules: Sequence[Rule]) -> dict[str, str]:

@@ -73,7 +73,7 @@ def status_block(report: Report) -> list[str]:
     if project is not None and project.status is not None:
         from mfa_guard.guide.status import render_markdown
 
-        return render_markdown(project.status).rstrip("\n").split("\n")
+        return render_markdown(project.status, generation=False).rstrip("\n").split("\n")
     if project is None or not report.findings:
         return []
     rows = []

@@ -14,7 +14,12 @@ from mfa_guard.cli import main
 from tests.fixture_tree import Case, _apply, all_cases, build_case
 
 FIXED_CASES = [pytest.param(case, id=case.name) for case in all_cases() if case.fixed is not None]
-OPTION_FLAGS = {"ci": "--ci", "target_phase": "--target-phase", "management_account": "--management-account"}
+OPTION_FLAGS = {
+    "ci": "--ci",
+    "target_phase": "--target-phase",
+    "management_account": "--management-account",
+    "leverage_cli": "--leverage-cli",
+}
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -8,6 +8,7 @@ from mfa_guard.checks.base import CheckContext, CheckSpec
 from mfa_guard.checks.wiring import account_flag, account_mfa_on, backend_profile
 from mfa_guard.findings import Violation
 from mfa_guard.guide import commands
+from mfa_guard.guide.flags import own_flag_line
 from mfa_guard.model import Project
 from mfa_guard.phase import at_least
 
@@ -34,7 +35,7 @@ def mfa_on_with_base_credentials(ctx: CheckContext) -> Iterator[Violation]:
         if at_least(project.state, "p1"):
             companion = f"move {account.backend_path} to the account's role profile, then {commands.REINIT}"
         else:
-            companion = commands.empty_mfa_flag_in(account.directory)
+            companion = commands.empty_mfa_flag_in(account.directory, own_flag_line(project, account))
         yield Violation(
             account.backend.profile.span,
             f"MFA_ENABLED is {shown} for {account.directory}/ ({flag_file}), which turns the 3.x CLI's MFA step on, "

@@ -75,20 +75,36 @@ def flag_noncanonical(ctx: CheckContext) -> Iterator[Violation]:
 
 def _noncanonical_3x(ctx: CheckContext) -> Iterator[Violation]:
     """3.x never casts the value: anything but empty is on, so `false` is the misleading spelling;
-    the empty value is 3.x's one way to say off and is never rewritten (to `false`: exit 40)."""
+    the empty value is 3.x's one way to say off and is never rewritten (to `false`: exit 40).
+
+    From P1 on the fix writes `true`, which the 3.x CLI reads as it reads the value found: only the
+    spelling changes. In P0 there is no fix: the guide's 3.x order keeps the inherited value and
+    turns the MFA step off only where layers run on base credentials (MFA006, an empty value in
+    that account's build.env); respelling it `true` would also move the guide's position."""
     if ctx.project.state.mode == "sso":
         return  # SSO comes first in 3.x (auth.py:130-134): the value is not read at all
-    wanted = "true" if at_least(ctx.project.state, "p1") else ""
+    in_p1 = at_least(ctx.project.state, "p1")
     for env in ctx.project.build_envs:
         for entry in env.all(MFA_KEY):
             if entry.value is None or entry.value in ("true", ""):
                 continue
-            fix = Fix("guarded", (replace_span(entry.value_span, wanted),), f"set {MFA_KEY}={wanted}")
+            fix = None
+            if in_p1 and ctx.project.state.mode == "iam":
+                fix = Fix(
+                    "guarded",
+                    (replace_span(entry.value_span, "true"),),
+                    f"set {MFA_KEY}=true (what the 3.x CLI reads it as)",
+                )
             yield Violation(
                 entry.value_span,
                 f"{MFA_KEY} is {entry.raw_value} in {env.path}, which the 3.x CLI reads as on (any non-empty "
-                "value turns its MFA step on; only an empty value turns it off)",
-                fix if ctx.project.state.mode in ("iam", "sso") else None,
+                "value turns its MFA step on; only an empty value turns it off)"
+                + (
+                    ""
+                    if in_p1
+                    else "; in P0 it stays: only the accounts on base credentials need an empty one (MFA006)"
+                ),
+                fix,
                 severity="note",
                 address=f"{env.path}:{MFA_KEY}",
             )

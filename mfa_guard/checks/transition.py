@@ -17,7 +17,7 @@ from mfa_guard.checks.wiring import (
 from mfa_guard.findings import Violation
 from mfa_guard.guide import commands
 from mfa_guard.guide.facts import MFA_KEY, UNKNOWN_ORDER_NOTE, guide_order, mfa_flag_on
-from mfa_guard.guide.flags import account_mfa_value
+from mfa_guard.guide.flags import account_mfa_value, own_flag_line
 from mfa_guard.guide.position import position, quiet_transition, summary
 from mfa_guard.model import Project
 from mfa_guard.phase import at_least
@@ -64,7 +64,8 @@ def _empty_flag_step(project: Project) -> Optional[str]:
     if _management_step(project) is None or account_mfa_value(project, management) == "":
         return None
     return (
-        f"`{commands.empty_mfa_flag_in(management.directory)}` (the 3.x CLI's MFA step off for the management "
+        f"`{commands.empty_mfa_flag_in(management.directory, own_flag_line(project, management))}` (the 3.x CLI's MFA step "
+        "off for the management "
         "layers while they run on base credentials)"
     )
 

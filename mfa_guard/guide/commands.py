@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
+from typing import Optional
 
 LEVERAGE = "leverage"
 APPLY = "leverage tf apply"
@@ -85,9 +86,17 @@ def confirm(what: str) -> str:
     return f"mfa-guard plan --confirm {shlex.quote(what)}"
 
 
-def empty_mfa_flag_in(directory: str) -> str:
-    """Append `MFA_ENABLED=` (the value that turns the 3.x CLI's MFA step off) to DIR/build.env."""
-    return f"printf 'MFA_ENABLED=\\n' >> {shlex.quote(directory + '/build.env')}"
+def empty_mfa_flag_in(directory: str, written_on: Optional[int] = None) -> str:
+    """Give DIR/build.env `MFA_ENABLED=` (the value that turns the 3.x CLI's MFA step off): appended,
+    or, when the file already assigns a value on line `written_on`, by emptying that value; an empty
+    assignment appended after a non-empty one does not override it (yaenv keeps the earlier value)."""
+    path = directory + "/build.env"
+    if written_on is not None:
+        return (
+            f"empty MFA_ENABLED on line {written_on} of {path} (make it `MFA_ENABLED=`: an empty one "
+            "appended after it would not override it)"
+        )
+    return f"printf 'MFA_ENABLED=\\n' >> {shlex.quote(path)}"
 
 
 def export_gpg_key(key_name: str, path: str) -> str:

@@ -36,6 +36,19 @@ def account_flag(project: Project, account: Account) -> tuple[Optional[str], str
     return mfa_value(project), root.path if root is not None else "build.env"
 
 
+def own_flag_entry(project: Project, account: Account) -> Optional[EnvEntry]:
+    """The non-empty MFA_ENABLED that `<account>/build.env` itself decides with, if any: an empty
+    value must replace it, not be appended after it (yaenv keeps the earlier, non-empty value)."""
+    env = account_env(project, account)
+    entry = env.effective(MFA_KEY) if env is not None else None
+    return entry if entry is not None and entry.value != "" else None
+
+
+def own_flag_line(project: Project, account: Account) -> Optional[int]:
+    entry = own_flag_entry(project, account)
+    return entry.line_span.line if entry is not None else None
+
+
 def account_mfa_value(project: Project, account: Account) -> Optional[str]:
     return account_flag(project, account)[0]
 

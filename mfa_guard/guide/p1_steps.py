@@ -9,8 +9,9 @@ from mfa_guard.findings import TextEdit
 from mfa_guard.fix.edits import delete_line, replace_span, set_attribute
 from mfa_guard.guide import commands
 from mfa_guard.guide.facts import EXPRESSION, MFA_KEY, guide_order, mfa_flag_on, truth_requires_mfa
-from mfa_guard.guide.flags import account_env, account_mfa_value
+from mfa_guard.guide.flags import account_env, account_mfa_value, own_flag_entry
 from mfa_guard.guide.plan_model import (
+    CHECK_EMPTY_FLAG,
     CHECK_OAAR,
     CHECK_SWITCH,
     CHECK_UNMANAGED,
@@ -68,8 +69,23 @@ def _empty_flag_step(project: Project, management: Account, past: bool) -> Step:
         f"keep an empty {MFA_KEY}= in {env_path} while {management.backend_path} uses base credentials "
         "(the 3.x CLI's MFA step off for the management layers only)"
     )
-    command = commands.empty_mfa_flag_in(management.directory)
-    base = Step("command", title, ".", "p1", "todo", command, blocking=True, account=management.directory)
+    own = own_flag_entry(project, management)
+    if own is not None:  # an appended empty value would not override it: empty this one (mfa-guard writes it)
+        edit = replace_span(own.value_span, "")
+        base = Step(
+            "edit",
+            title,
+            env_path,
+            "p1",
+            "todo",
+            edits=(edit,),
+            check=CHECK_EMPTY_FLAG,  # the state this step ends (MFA006)
+            blocking=True,
+            account=management.directory,
+        )
+    else:
+        command = commands.empty_mfa_flag_in(management.directory)
+        base = Step("command", title, ".", "p1", "todo", command, blocking=True, account=management.directory)
     if past:
         return replace(base, status="done", note="not needed after the switch to the role profile")
     if account_mfa_value(project, management) == "":

@@ -17,6 +17,7 @@ CHECK_OAAR = "oaar_without_mfa"
 CHECK_UNMANAGED = "oaar_unmanaged"
 CHECK_SWITCH = "bootstrap_after_mfa"
 CHECK_DEVOPS = "oaar_for_daily_ops"
+CHECK_EMPTY_FLAG = "dockerless_mfa_on_with_base_credentials"  # MFA006: 3.x MFA step on over base credentials
 LOCKOUT = (
     "apply nothing before this: once an OrganizationAccountAccessRole requires MFA, whoever has no "
     "virtual MFA device is locked out of that account (recovery needs its root user)"

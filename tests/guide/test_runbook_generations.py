@@ -5,6 +5,7 @@ differs."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 
@@ -96,6 +97,29 @@ def test_fix_walks_the_3x_order(tmp_path: Path, cli: Runner) -> None:
     cli("fix", str(root), "--to", "p1", "--guarded")
     assert b'profile = "me-root-oaar"' in (root / BACKEND.format("root")).read_bytes()
     assert (root / "root" / "build.env").read_text(encoding="utf-8") == "# bootstrap phase\n"
+
+
+def test_a_written_management_flag_is_emptied_not_appended_to(tmp_path: Path, cli: Runner) -> None:
+    """`MFA_ENABLED=false` in root/build.env: an appended `MFA_ENABLED=` would not override it
+    (yaenv keeps the earlier, non-empty value), so the step is an edit of that line, which
+    `fix --to` writes, and MFA006 says the same."""
+    root = _generation(guide_project(tmp_path / "p0"), "TF_BINARY=~/bin/tofu\n")
+    env = root / "root" / "build.env"
+    env.write_text("# bootstrap phase\nMFA_ENABLED=false\n", encoding="utf-8")
+    step = _plan(root).steps[1]
+    assert (step.kind, step.status, step.command, [e.path for e in step.edits]) == (
+        "edit",
+        "todo",
+        None,
+        ["root/build.env"],
+    )
+    _code, out, _ = cli("check", str(root), "--format", "json", "--exit-zero")
+    companion = next(f["companion"] for f in json.loads(out)["findings"] if f["rule"] == "MFA006")
+    assert companion == [commands.empty_mfa_flag_in("root", 2)] and "line 2 of root/build.env" in companion[0]
+    record(root, "--confirm", "management-mfa")
+    cli("fix", str(root), "--to", "p1", "--guarded")
+    assert env.read_text(encoding="utf-8") == "# bootstrap phase\nMFA_ENABLED=\n"
+    assert _plan(root).steps[1].status == "done"
 
 
 @pytest.mark.parametrize("name", ["$(touch pwned)", "a`id`b", "with space", "it's"])

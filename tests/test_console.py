@@ -116,3 +116,16 @@ def test_example_lines_are_short_and_each_rationale_is_said_once() -> None:
     assert "<s>" not in result.stdout and "<m>" not in result.stdout
     why = "Terraform prints non-sensitive outputs at the end of every apply"
     assert result.stdout.count(why) == 1
+
+
+def test_the_footer_gives_the_severities_the_findings_have() -> None:
+    """A check may lower a finding below its rule's severity (3.x ENV002 is a note): the footer says
+    what was found, not what the rule file says."""
+    report = _report()
+    findings = list(report.findings)
+    env001 = findings[0]
+    findings[0] = dataclasses.replace(env001, severity="note")
+    text = rendered(dataclasses.replace(report, findings=findings))
+    assert "\nENV001 (1, note) env-export-prefix:" in text
+    findings.insert(1, dataclasses.replace(env001, severity="error"))
+    assert "\nENV001 (2, error/note) env-export-prefix:" in rendered(dataclasses.replace(report, findings=findings))

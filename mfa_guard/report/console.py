@@ -127,7 +127,8 @@ def _findings(out: _Writer, report: Report, cwd: Optional[Path]) -> None:
         rule = rules.get(rule_id)
         if rule is None:
             continue
-        out.line(rule_footer(rule, count, report.project), rule_id, "bold", rest="dim")
+        severities = [f.severity for f in report.findings if f.rule == rule_id]
+        out.line(rule_footer(rule, count, report.project, severities), rule_id, "bold", rest="dim")
         if full and rule.rationale:
             for paragraph in rule.rationale.strip().split("\n\n"):
                 out.line(INDENT + " ".join(paragraph.split()), indent=INDENT)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Optional
 
-from mfa_guard.findings import Finding
+from mfa_guard.findings import SEVERITIES, Finding
 from mfa_guard.project_info import ProjectInfo
 from mfa_guard.report import Report
 from mfa_guard.report.paths import from_cwd, project_label, rebase_cd
@@ -99,10 +100,10 @@ def per_rule(report: Report) -> list[tuple[str, int]]:
     return list(Counter(f.rule for f in report.findings).items())
 
 
-def rule_footer(rule: Rule, count: int, project: Optional[ProjectInfo]) -> str:
-    """The rule's why and target, said once for all its findings."""
+def rule_footer(rule: Rule, count: int, project: Optional[ProjectInfo], severities: Sequence[str] = ()) -> str:
+    """The rule's why and target, said once for all its findings, with the severities they have (a
+    check may give one another than the rule's: a 3.x ENV002 is a note)."""
     why = rule.why.rstrip(".")
     target = with_names(rule.target, project).rstrip(".")
-    return (
-        f"{rule.id} ({count}, {rule.severity}) {rule.name}: {why}. Target: {target}; see `mfa-guard explain {rule.id}`"
-    )
+    shown = "/".join(sorted(set(severities), key=SEVERITIES.index, reverse=True)) if severities else rule.severity
+    return f"{rule.id} ({count}, {shown}) {rule.name}: {why}. Target: {target}; see `mfa-guard explain {rule.id}`"

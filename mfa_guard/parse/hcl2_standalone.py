@@ -1935,33 +1935,25 @@ class PropagatePositions:
             ##
 
 
+            if len(children) == 1 and res is children[0]:
+                return res  # mfa-guard: a pass-through keeps its positions; see standalone_gen.py
             res_meta = res.meta
 
             first_meta = self._pp_get_meta(children)
             if first_meta is not None:
-                if not hasattr(res_meta, 'line'):
-                    ##
-
-                    res_meta.line = getattr(first_meta, 'container_line', first_meta.line)
-                    res_meta.column = getattr(first_meta, 'container_column', first_meta.column)
-                    res_meta.start_pos = getattr(first_meta, 'container_start_pos', first_meta.start_pos)
+                start = getattr(first_meta, 'container_start_pos', first_meta.start_pos)
+                if not hasattr(res_meta, 'start_pos'):
+                    res_meta.start_pos = start
                     res_meta.empty = False
-
-                res_meta.container_line = getattr(first_meta, 'container_line', first_meta.line)
-                res_meta.container_column = getattr(first_meta, 'container_column', first_meta.column)
-                res_meta.container_start_pos = getattr(first_meta, 'container_start_pos', first_meta.start_pos)
+                res_meta.container_start_pos = start
 
             last_meta = self._pp_get_meta(reversed(children))
             if last_meta is not None:
-                if not hasattr(res_meta, 'end_line'):
-                    res_meta.end_line = getattr(last_meta, 'container_end_line', last_meta.end_line)
-                    res_meta.end_column = getattr(last_meta, 'container_end_column', last_meta.end_column)
-                    res_meta.end_pos = getattr(last_meta, 'container_end_pos', last_meta.end_pos)
+                end = getattr(last_meta, 'container_end_pos', last_meta.end_pos)
+                if not hasattr(res_meta, 'end_pos'):
+                    res_meta.end_pos = end
                     res_meta.empty = False
-
-                res_meta.container_end_line = getattr(last_meta, 'container_end_line', last_meta.end_line)
-                res_meta.container_end_column = getattr(last_meta, 'container_end_column', last_meta.end_column)
-                res_meta.container_end_pos = getattr(last_meta, 'container_end_pos', last_meta.end_pos)
+                res_meta.container_end_pos = end
 
         return res
 

@@ -149,9 +149,7 @@ class DataStore:
             kept = {key: self.raw[key] if key in self.raw else self.encode(self.entries[key]) for key in self.used}
             body = json.dumps(kept, separators=(",", ":"), check_circular=False).encode("ascii")
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            import tempfile  # only a run that writes a cache pays for it (with shutil and random)
-
-            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+            fd, name = _create_beside(self.path)
             temporary = Path(name)
             with os.fdopen(fd, "wb") as stream:
                 stream.write(self.header)
@@ -162,6 +160,20 @@ class DataStore:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     temporary.unlink()
+
+
+def _create_beside(path: Path) -> tuple[int, str]:
+    """A new file beside `path`, created exclusively, mode 0600, never through a symlink: what
+    tempfile.mkstemp does, without importing tempfile (with shutil and random, ~7 ms of every
+    run that writes a cache)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        name = os.path.join(path.parent, f"{path.name}.{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def project_store(cache_dir: Optional[Path], root: Path) -> DataStore:

@@ -84,3 +84,15 @@ def test_verbose_output_still_reaches_stderr(
     result = run_cli("check", str(root), "-v")
     assert "mfa-guard: INFO: results cache: every input unchanged" in result.stderr
     assert "INFO" not in run_cli("check", str(root)).stderr
+
+
+def test_a_first_run_that_writes_the_caches_imports_no_slow_starter(
+    project: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh machine (empty cache directory): the parser runs and every cache is written, the
+    console report printed, without logging (lark's logger is quiet), tempfile or shutil."""
+    monkeypatch.setenv("MFA_GUARD_CACHE_DIR", str(tmp_path / "empty cache"))
+    modules = imported(["check", str(project("p1"))], env=dict(os.environ))
+    assert "mfa_guard.parse.hcl2_standalone" in modules and (tmp_path / "empty cache" / "rules.json").is_file()
+    assert sorted(modules & {"logging", "tempfile", "shutil"}) == []
+    assert oct((tmp_path / "empty cache" / "rules.json").stat().st_mode & 0o777) == "0o600"

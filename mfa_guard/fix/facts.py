@@ -8,7 +8,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
@@ -98,6 +97,8 @@ def _record(root: Path, record: Record) -> None:
         entries = dict(read_records(root).entries)
         entries[record.key] = record
         body = format_records(entries)
+        import tempfile  # a writer's: the check path reads the records only
+
         handle, name = tempfile.mkstemp(prefix=f"{RECORDS_FILE}.", suffix=".mfa-guard.tmp", dir=target.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:

@@ -6,7 +6,6 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -68,6 +67,8 @@ def _prepare(root: Path, source: SourceFile, original: Optional[SourceFile] = No
     if not info.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):  # mode bits: root ignores access()
         raise WriteError(f"{source.path}: cannot write: the file is read-only (mode {stat.filemode(info.st_mode)})")
     data = source.encode(source.text)
+    import tempfile  # writers only: `check` imports this module for safe_target
+
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     temp = Path(name)
     try:

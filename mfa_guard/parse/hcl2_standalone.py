@@ -274,17 +274,18 @@ class MissingVariableError(LarkError):
 
 
 import sys, re
-import logging
 from dataclasses import dataclass
 from typing import Generic, AnyStr
 
-logger: logging.Logger = logging.getLogger("lark")
-logger.addHandler(logging.StreamHandler())
-##
 
-##
+class _QuietLogger:  # mfa-guard: lark's logger at CRITICAL, without logging; see standalone_gen.py
+    def _ignore(self, *args, **kwargs):
+        pass
 
-logger.setLevel(logging.CRITICAL)
+    debug = info = warning = exception = _ignore
+
+
+logger = _QuietLogger()
 
 
 NO_VALUE = object()

@@ -7,7 +7,6 @@ to run after it, and each rule's rationale.
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 from typing import Optional, TextIO
@@ -27,6 +26,7 @@ from mfa_guard.report.view import (
     shown_command,
     with_names,
 )
+from mfa_guard.terminal import columns
 
 _CODES = {"error": "1;31", "warning": "33", "note": "36", "bold": "1", "dim": "2", "green": "32"}
 INDENT = "    "  # the hanging indent of wrapped lines
@@ -60,7 +60,7 @@ class _Writer:
 
 def terminal_width(stream: TextIO) -> Optional[int]:
     try:
-        return shutil.get_terminal_size().columns if stream.isatty() else None
+        return columns() if stream.isatty() else None
     except (AttributeError, ValueError, OSError):
         return None
 

@@ -11,7 +11,8 @@ warm after editing one backend.tfvars (results cache miss, one file parsed again
 results cache, the pre-commit hook path, `mfa-guard fix --diff` and `mfa-guard --version`; the
 bundled example gets the floor and the fresh-machine case. Each case is a separate process; each is
 given as a ratio to the floor of its tree measured in the same run. checkov (--checkov) runs on the
-1x zone and the real-size tree.
+1x zone and the real-size tree. The machine's speed (a fixed Python loop) is measured before and
+after the cases: the VM's speed drifts, and an absolute budget is only comparable at a known speed.
 """
 
 from __future__ import annotations
@@ -218,6 +219,16 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def machine_speed() -> float:
+    """Seconds for a fixed pure-Python loop, the median of 5, in its own process: this VM's speed
+    drifts by up to 2x over minutes (host load), and absolute budgets depend on it."""
+    code = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(3_000_000):\n    s += i\nprint(time.perf_counter() - t)"
+    runs = [
+        float(subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(5)
+    ]
+    return statistics.median(runs)
+
+
 def machine() -> str:
     import hcl2
 
@@ -236,13 +247,18 @@ def main() -> int:
     parser.add_argument("--checkov", help="path to a checkov executable in its own environment")
     parser.add_argument("--markdown", type=Path, help="also write the results table to this file")
     args = parser.parse_args()
+    speed_before = machine_speed()
     results = bench_tree("example", REPO / "examples" / "leverage-project", args.runs, None)
     for scale in (int(s) for s in args.scales.split(",")):
         results += bench_scale(scale, args.runs, args.checkov)
     real = generate_real(HERE / "generated" / "real", seed=11)
     print(f"real-size tree: {count(real)} .tf/.tfvars files", file=sys.stderr)
     results += bench_tree("real", real, args.runs, args.checkov)
-    text = f"Machine: {machine()}\nRuns per case: {args.runs} (median)\n\n{table(results)}\n"
+    speed = f"{speed_before:.3f} s before the cases, {machine_speed():.3f} s after"
+    text = (
+        f"Machine: {machine()}\nMachine speed (a 3M-step Python loop): {speed}\n"
+        f"Runs per case: {args.runs} (median)\n\n{table(results)}\n"
+    )
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")

@@ -156,11 +156,23 @@ def render_markdown(data: dict[str, Any], generation: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def render_console(data: dict[str, Any], stream: Any, color: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, width=140)
+    from mfa_guard.terminal import columns
+
+    # The terminal's width on a terminal (a fixed 140 wrapped every line of a narrower one twice);
+    # piped, 140 keeps each row on one line.
+    width = columns() if _is_terminal(stream) else 140
+    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, width=width)
     table = Table(title="Post-deployment guide", title_justify="left")
     for header in _headers(data):
         table.add_column(header)

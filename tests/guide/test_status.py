@@ -3,6 +3,7 @@ Markdown of the job summary, from the same data."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -127,3 +128,24 @@ def test_team_files_hidden_by_a_leverage_gitignore_are_named(cli: Runner, starte
     )
     assert "mfa-guard-applied.txt" not in err  # the records' default name is committable
     assert (started / "mfa-guard-applied.txt").is_file()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_console_table_fits_the_terminal(started: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fixed width of 140 wrapped every line of a 120-column terminal twice."""
+    from mfa_guard.guide.status import render_console
+
+    data = status_data(position(load_project(started)))
+    for columns in (100, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        stream = _Terminal()
+        render_console(data, stream, color=False)
+        lines = stream.getvalue().splitlines()
+        assert lines and max(len(line) for line in lines) <= columns
+    piped = io.StringIO()
+    render_console(data, piped, color=False)
+    assert max(len(line) for line in piped.getvalue().splitlines()) > 100  # not a terminal: one line per row

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Optional, TextIO
 
 
 def columns() -> int:
@@ -18,3 +19,11 @@ def columns() -> int:
         except (AttributeError, ValueError, OSError):
             found = 0
     return found if found > 0 else 80
+
+
+def terminal_width(stream: TextIO) -> Optional[int]:
+    """The width to wrap `stream` at: the terminal's when it is one, else None."""
+    try:
+        return columns() if stream.isatty() else None
+    except (AttributeError, ValueError, OSError):
+        return None

@@ -124,9 +124,9 @@ def test_clean_project_summary(tmp_path: Path) -> None:
         "| OAAR requires MFA, apply not recorded |\n"
         "| shared | member | me-shared-oaar | true / apply not recorded | true "
         "| OAAR requires MFA, apply not recorded |\n\n"
-        "- phase: p1 (target p1), on the guide's path\n"
-        "- MFA_ENABLED: true (the CLI runs with MFA)\n"
-        "- next: nothing left to write (run \\`mfa-guard plan\\` for the commands to check)\n\n"
+        "- phase: p1 \\(target p1\\), on the guide's path\n"
+        "- MFA_ENABLED: true \\(the CLI runs with MFA\\)\n"
+        "- next: nothing left to write \\(run `mfa-guard plan` for the commands to check\\)\n\n"
     )
 
 

@@ -137,41 +137,31 @@ def render_plain(data: dict[str, Any]) -> str:
     return "\n".join([*lines, "", *_footer(data)]) + "\n"
 
 
-def _md(text: str) -> str:
-    """A Markdown table cell: pipes, backticks and HTML are shown, never interpreted."""
-    escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-    return escaped.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
-
-
 def render_markdown(data: dict[str, Any], generation: bool = True) -> str:
     """The same table for the GitHub job summary (report/summary.py appends it; its project line
-    already names the CLI generation, hence `generation=False` there)."""
+    already names the CLI generation, hence `generation=False` there). Text is escaped as every
+    Markdown of the tool is (names never become links or HTML), with its `code spans` kept."""
+    from mfa_guard.report.markdown_text import md_text
+
     headers = _headers(data)
     lines = ["### Post-deployment guide: where the project stands", ""]
     lines.append("| " + " | ".join(headers) + " |")
     lines.append("|" + "---|" * len(headers))
-    lines += ["| " + " | ".join(_md(c) for c in _cells(r, data["local"])) + " |" for r in data["accounts"]]
+    lines += ["| " + " | ".join(md_text(c) for c in _cells(r, data["local"])) + " |" for r in data["accounts"]]
     lines.append("")
-    lines += [f"- {_md(line)}" for line in _footer(data, generation)]
+    lines += [f"- {md_text(line)}" for line in _footer(data, generation)]
     return "\n".join(lines) + "\n"
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def render_console(data: dict[str, Any], stream: Any, color: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from mfa_guard.terminal import columns
+    from mfa_guard.terminal import terminal_width
 
     # The terminal's width on a terminal (a fixed 140 wrapped every line of a narrower one twice);
     # piped, 140 keeps each row on one line.
-    width = columns() if _is_terminal(stream) else 140
+    width = terminal_width(stream) or 140
     console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, width=width)
     table = Table(title="Post-deployment guide", title_justify="left")
     for header in _headers(data):

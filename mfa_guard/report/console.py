@@ -26,7 +26,7 @@ from mfa_guard.report.view import (
     shown_command,
     with_names,
 )
-from mfa_guard.terminal import columns
+from mfa_guard.terminal import terminal_width
 
 _CODES = {"error": "1;31", "warning": "33", "note": "36", "bold": "1", "dim": "2", "green": "32"}
 INDENT = "    "  # the hanging indent of wrapped lines
@@ -56,13 +56,6 @@ class _Writer:
         if start:
             lines[0] = self.paint(lead, style or "bold") + lines[0][start:]
         self.stream.write("\n".join(lines) + "\n")
-
-
-def terminal_width(stream: TextIO) -> Optional[int]:
-    try:
-        return columns() if stream.isatty() else None
-    except (AttributeError, ValueError, OSError):
-        return None
 
 
 def finding_line(report: Report, finding: Finding, cwd: Optional[Path] = None) -> tuple[str, str]:

@@ -83,9 +83,11 @@ def test_markdown_for_the_job_summary_is_the_same_table(cli: Runner, started: Pa
 
 
 def test_markdown_cells_cannot_inject_markup() -> None:
-    from mfa_guard.guide.status import _md
+    """render_markdown escapes as the rest of the job summary does (report/markdown_text.py)."""
+    from mfa_guard.report.markdown_text import md_text
 
-    assert _md("a|b`c<script>") == "a\\|b\\`c&lt;script&gt;"
+    assert md_text("a|b`c<script>") == "a\\|b\\`c&lt;script&gt;"
+    assert md_text("run `mfa-guard plan` (step 1)") == "run `mfa-guard plan` \\(step 1\\)"
 
 
 def test_off_the_path_names_the_deviation(cli: Runner, tmp_path: Path) -> None:
